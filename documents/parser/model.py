@@ -1,0 +1,224 @@
+"""Plain dataclasses the gazette parser produces (no Django here).
+
+The import service maps these onto the models; tests and benchmarks use them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class ParseError(ValueError):
+    """Input that cannot be read as a gazette issue or document.
+
+    ``line`` is 1-based where the problem has a place in the text.
+    """
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"第{line}行：{message}" if line else message)
+
+
+@dataclass
+class ParseWarning:
+    """Something the parser saw but could not place; kept with its raw text."""
+
+    line: int
+    message: str
+    raw: str = ""
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "message": self.message, "raw": self.raw}
+
+
+@dataclass
+class DeadlineSpec:
+    """A deadline as written (截止要求), in one of four kinds.
+
+    - due: ``due`` is a date (2019年2月 → 2019-02-28).
+    - ongoing: since ``start`` (a month's first day), optionally reported every ``every``.
+    - recurring: every ``every`` ("year", "half", "quarter", "month") by ``by`` ("MM-DD";
+      None for a period's end).
+    - relative: ``n`` ``unit`` ("working_days", "days", "hours") after the event ``trigger``.
+    """
+
+    kind: str
+    text: str
+    due: date | None = None
+    start: date | None = None
+    every: str | None = None
+    by: str | None = None
+    n: int | None = None
+    unit: str | None = None
+    trigger: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "start": self.start.isoformat() if self.start else None,
+            "due": self.due.isoformat() if self.due else None,
+            "every": self.every,
+            "by": self.by,
+            "n": self.n,
+            "unit": self.unit,
+            "from": self.trigger,
+        }
+
+
+@dataclass
+class ParsedAssignment:
+    """A department named on a task, as written, with its role (lead/support/responsible)."""
+
+    name: str
+    role: str
+
+
+@dataclass
+class ParsedTask:
+    """One duty: the text since the previous responsibility parenthetical, and who does it."""
+
+    text: str
+    heading: str
+    path: str
+    clause_key: int
+    assignments: list[ParsedAssignment]
+    deadline: DeadlineSpec | None
+    raw: str
+    line: int
+    origin: str = "parenthetical"
+
+    def names(self, role: str) -> list[str]:
+        return [a.name for a in self.assignments if a.role == role]
+
+
+@dataclass
+class ParsedClause:
+    """A node of a document's outline: 第一章, 一、, (一), 1., (1), 第一条, or a paragraph."""
+
+    key: int
+    parent_key: int | None
+    kind: str
+    label: str
+    heading: str
+    text: str
+    path: str
+    order: int
+    line: int
+
+
+@dataclass
+class ParsedCitation:
+    """Another document's number cited in the text, with the title quoted before it."""
+
+    number: str
+    title: str = ""
+    line: int = 0
+
+
+@dataclass
+class ParsedAttachment:
+    label: str
+    title: str
+    text: str
+    line: int
+
+
+@dataclass
+class CatalogueRule:
+    """How fast a catalogue item must be published (公开时效) as a rule.
+
+    kind: working_days / days / hours / annual / text; ``trigger`` is the event (自…之日起).
+    """
+
+    kind: str
+    n: int | None = None
+    trigger: str | None = None
+    by: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "n": self.n, "from": self.trigger, "by": self.by}
+
+
+@dataclass
+class ParsedCatalogueRow:
+    """A row of the 主动公开目录清单, rebuilt from the flattened table."""
+
+    seq: str
+    area: str
+    item: str
+    detail: str
+    timeliness: str
+    rule: CatalogueRule
+    period: str
+    channels: str
+    owner: str
+    supervision: str
+    line: int
+
+
+@dataclass
+class DocumentNumber:
+    """A document number (文号) such as 本政发〔2018〕13号, split into its parts."""
+
+    whole: str
+    code: str
+    year: int
+    seq: int
+
+
+@dataclass
+class ParsedDocument:
+    issuer: str
+    number: DocumentNumber | None
+    title: str
+    addressees: str = ""
+    header: str = ""
+    signatories: list[str] = field(default_factory=list)
+    signed_on: date | None = None
+    public: bool | None = None
+    public_marking: str = ""
+    enclosure_title: str = ""
+    body: str = ""
+    clauses: list[ParsedClause] = field(default_factory=list)
+    tasks: list[ParsedTask] = field(default_factory=list)
+    citations: list[ParsedCitation] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    catalogue: list[ParsedCatalogueRow] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+
+
+@dataclass
+class TocEntry:
+    title: str
+    number: str
+    section: str
+
+
+@dataclass
+class ParsedIssue:
+    """An issue (公报期次) and its documents; issue fields are None for a lone document."""
+
+    title: str | None
+    year: int | None
+    number: int | None
+    total_number: int | None
+    published_on: date | None
+    toc: list[TocEntry] = field(default_factory=list)
+    documents: list[ParsedDocument] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    @property
+    def is_issue(self) -> bool:
+        return self.year is not None and self.number is not None
+
+    def all_warnings(self) -> list[ParseWarning]:
+        found = list(self.warnings)
+        for doc in self.documents:
+            found.extend(doc.warnings)
+        return sorted(found, key=lambda w: w.line)

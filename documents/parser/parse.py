@@ -1,0 +1,555 @@
+"""Gazette text → ParsedIssue: the issue header, its documents, and each document's parts.
+
+Documents are found by the marks GB/T 9704-2012 gives them: an issuing-body header (…文件), a
+document number line (本政发〔2018〕13号), a title ending in its kind (…的通知), an addressee line
+ending with a colon, a signatory and date, and the publication marking (此件公开发布).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .catalogue import find_header, parse_catalogue
+from .model import (
+    DocumentNumber,
+    ParsedAttachment,
+    ParsedCitation,
+    ParsedDocument,
+    ParsedIssue,
+    ParseError,
+    ParseWarning,
+    TocEntry,
+)
+from .outline import build_outline, extract_tasks
+from .patterns import (
+    ADDRESSEE_HINT_RE,
+    ADDRESSEE_RE,
+    ATTACHMENT_LIST_RE,
+    ATTACHMENT_START_RE,
+    CITATION_LEAD_RE,
+    CITATION_RE,
+    DATE_LINE_RE,
+    DATE_RE,
+    HEADER_LINE_RE,
+    ISO_DATE_RE,
+    ISSUE_TITLE_RE,
+    NUMBER_LINE_RE,
+    ORGAN_RE,
+    PUBLIC_MARK_RE,
+    PUBLISHED_RE,
+    QUOTED_TITLE_BEFORE_RE,
+    TITLE_END_RE,
+    TOC_ENTRY_RE,
+    TOC_HEAD_RE,
+    TOTAL_RE,
+    match_date,
+    squash,
+)
+from .text import DEFAULT_MAX_BYTES, Line, check_text, decode, normalize, split_lines
+
+SENTENCE_END_RE = re.compile(r"[。；;！!？?]$")
+ENCLOSE_RE = re.compile(r"《(?P<t>[^《》]{4,120})》(?:[^。]{0,12}?)(?:印发|转发|发布|下发|颁布)")
+ORGAN_DATE_RE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()·\s]{2,60}?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+
+
+# --- public entry points -------------------------------------------------------------------
+
+
+def parse_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedIssue:
+    return parse_text(decode(data, max_bytes=max_bytes))
+
+
+def parse_text(text: str) -> ParsedIssue:
+    """Parse an issue (or a lone document). Raises ParseError when nothing is recognisable."""
+    check_text(text)
+    lines = split_lines(normalize(text))
+    issue = _parse_issue_header(lines)
+    starts = find_document_starts(lines)
+    if not starts:
+        raise ParseError("未识别到公报期次或文件（没有文号、发文机关标志或“关于……的通知”式标题）")
+    first = starts[0]
+    issue.toc = _parse_toc(lines[:first])
+    for k, s in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        doc = parse_document(lines[s:end], ref_year=issue.year)
+        issue.documents.append(doc)
+    return issue
+
+
+# --- line classifiers ------------------------------------------------------------------------
+
+
+def is_number_line(t: str) -> bool:
+    return bool(NUMBER_LINE_RE.match(squash(t)))
+
+
+def is_header_line(t: str) -> bool:
+    return bool(HEADER_LINE_RE.match(t)) and len(t) <= 50 and not re.search(r"[。，,；;：:]", t)
+
+
+def organ_names(t: str) -> list[str]:
+    """The bodies on a line that holds only organ names (重庆市粮食局 重庆市财政局), else []."""
+    if re.search(r"[。，,；;：:《》“”]|关于", t):
+        return []
+    parts = [p for p in re.split(r"[\s\u3000\u00a0、]+", t.strip()) if p]
+    if parts and all(ORGAN_RE.match(p) for p in parts):
+        return parts
+    return []
+
+
+def is_title_line(t: str) -> bool:
+    return (
+        len(t) <= 120
+        and not SENTENCE_END_RE.search(t)
+        and ("关于" in t or "印发" in t)
+        and bool(TITLE_END_RE.search(t))
+        and not TOC_ENTRY_RE.match(t)
+    )
+
+
+def is_addressee(t: str) -> bool:
+    m = ADDRESSEE_RE.match(t)
+    if not m:
+        return False
+    who = m.group("who")
+    if len(who) > 200 or re.search(r"[《》]|现将|根据|为了|为进一步|经.{0,6}同意", who):
+        return False
+    return bool(ADDRESSEE_HINT_RE.search(who)) and (who.startswith("各") or "、" in who or "，" in who or "," in who or len(who) <= 30)
+
+
+def _non_blank(lines: list[Line], i: int, count: int) -> list[int]:
+    found = []
+    j = i
+    while j < len(lines) and len(found) < count:
+        if lines[j].text:
+            found.append(j)
+        j += 1
+    return found
+
+
+# --- issue header and TOC ----------------------------------------------------------------
+
+
+def _parse_issue_header(lines: list[Line]) -> ParsedIssue:
+    issue = ParsedIssue(title=None, year=None, number=None, total_number=None, published_on=None)
+    for ln in lines[:80]:
+        t = ln.text
+        if issue.year is None:
+            m = ISSUE_TITLE_RE.search(t)
+            if m and not NUMBER_LINE_RE.search(t):
+                issue.year, issue.number = int(m.group("y")), int(m.group("n"))
+                issue.title = f"{m.group('title')}{issue.year}年第{issue.number}号"
+        if issue.total_number is None:
+            m = TOTAL_RE.search(t)
+            if m:
+                issue.total_number = int(m.group("t"))
+        if issue.published_on is None:
+            m = PUBLISHED_RE.search(t)
+            if m:
+                issue.published_on = _to_date(m.group("date"))
+    return issue
+
+
+def _to_date(text: str) -> date | None:
+    m = ISO_DATE_RE.search(text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    m = DATE_RE.search(text)
+    return match_date(m) if m else None
+
+
+def _parse_toc(lines: list[Line]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    in_toc = False
+    section = ""
+    for ln in lines:
+        t = ln.text
+        if TOC_HEAD_RE.match(squash(t)):
+            in_toc = True
+            continue
+        if not in_toc or not t:
+            continue
+        if is_header_line(t):
+            section = squash(t)
+            continue
+        m = TOC_ENTRY_RE.match(t)
+        if m:
+            entries.append(TocEntry(title=m.group("title").strip(), number=squash(m.group("number")), section=section))
+    return entries
+
+
+# --- document boundaries ------------------------------------------------------------------
+
+
+def find_document_starts(lines: list[Line]) -> list[int]:
+    starts: list[int] = []
+    consumed_until = -1
+    i = 0
+    n = len(lines)
+    while i < n:
+        t = lines[i].text
+        if not t or i <= consumed_until:
+            i += 1
+            continue
+        if is_header_line(t) or organ_names(t):
+            ahead = _non_blank(lines, i + 1, 5)
+            num = next((j for j in ahead if is_number_line(lines[j].text)), None)
+            if num is not None and all(
+                is_header_line(lines[j].text) or organ_names(lines[j].text) or is_title_fragment(lines[j].text)
+                for j in ahead
+                if j < num
+            ):
+                starts.append(i)
+                consumed_until = _skip_title_block(lines, num)
+                i = consumed_until + 1
+                continue
+        if is_number_line(t):
+            start = i
+            j = i - 1
+            back = 0
+            while j > consumed_until and back < 5:
+                u = lines[j].text
+                if not u:
+                    if back:
+                        break
+                    j -= 1
+                    continue
+                if is_title_fragment(u) or is_header_line(u) or organ_names(u):
+                    start = j
+                    back += 1
+                    j -= 1
+                    continue
+                break
+            starts.append(start)
+            consumed_until = _skip_title_block(lines, i)
+            i = consumed_until + 1
+            continue
+        if is_title_line(t):
+            ahead = _non_blank(lines, i + 1, 4)
+            addr = next((j for j in ahead if is_addressee(lines[j].text)), None)
+            if addr is not None and all(is_title_fragment(lines[j].text) for j in ahead if j < addr):
+                starts.append(i)
+                consumed_until = addr
+                i = addr + 1
+                continue
+        i += 1
+    return starts
+
+
+def _skip_title_block(lines: list[Line], num: int) -> int:
+    """Index of the addressee line after a number line (or the number line itself)."""
+    ahead = _non_blank(lines, num + 1, 6)
+    for j in ahead:
+        if is_addressee(lines[j].text):
+            return j
+        if not is_title_fragment(lines[j].text):
+            break
+    return num
+
+
+def is_title_fragment(t: str) -> bool:
+    """A line that can be part of a multi-line title (no sentence end, short, not a marker)."""
+    return (
+        bool(t)
+        and len(t) <= 60
+        and not SENTENCE_END_RE.search(t)
+        and not re.search(r"[：:]$", t)
+        and not DATE_LINE_RE.match(squash(t))
+        and not PUBLIC_MARK_RE.match(squash(t))
+        and not TOC_ENTRY_RE.match(t)
+        and not is_number_line(t)
+    )
+
+
+# --- one document ---------------------------------------------------------------------------
+
+
+def parse_number(text: str) -> DocumentNumber | None:
+    m = NUMBER_LINE_RE.match(squash(text))
+    if not m:
+        return None
+    code = m.group("code")
+    whole = f"{code}〔{m.group('year')}〕{int(m.group('seq'))}号"
+    return DocumentNumber(whole=whole, code=code, year=int(m.group("year")), seq=int(m.group("seq")))
+
+
+def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocument:
+    doc = ParsedDocument(issuer="", number=None, title="")
+    doc.first_line = lines[0].no if lines else 0
+    doc.last_line = lines[-1].no if lines else 0
+    idx = [k for k, ln in enumerate(lines) if ln.text]
+    pos = 0
+    header_bodies: list[str] = []
+    title_parts: list[str] = []
+    # header: …文件 lines and organ-only lines (a joint header may take two lines)
+    while pos < len(idx):
+        t = lines[idx[pos]].text
+        if is_header_line(t):
+            header_bodies.extend(
+                p for p in re.split(r"[\s\u3000\u00a0]+", HEADER_LINE_RE.match(t).group("body")) if p
+            )
+            pos += 1
+        elif organ_names(t) and not is_number_line(t):
+            header_bodies.extend(organ_names(t))
+            pos += 1
+        else:
+            break
+    # title lines before the number (国办发 style), the number, title lines after it
+    addr_pos = None
+    for k in range(pos, min(pos + 10, len(idx))):
+        t = lines[idx[k]].text
+        if is_number_line(t):
+            doc.number = parse_number(t)
+            continue
+        if is_addressee(t):
+            addr_pos = k
+            break
+        if is_title_fragment(t) and (doc.number is None or not title_parts or k == pos or _prev_is_title(lines, idx, k)):
+            title_parts.append(t)
+            continue
+        break
+    if addr_pos is None:
+        # no addressee line: the title ends where body text begins
+        body_pos = pos + (1 if doc.number else 0) + len(title_parts)
+    else:
+        body_pos = addr_pos + 1
+        m = ADDRESSEE_RE.match(lines[idx[addr_pos]].text)
+        doc.addressees = m.group("who").strip()
+        rest = m.group("rest").strip()
+        if rest:
+            lines = list(lines)
+            a = idx[addr_pos]
+            lines[a] = Line(lines[a].no, rest, rest)
+            body_pos = addr_pos
+    doc.title = "".join(squash(p) if _is_cjk_join(p) else p.strip() for p in title_parts)
+    if not doc.title:
+        doc.warnings.append(ParseWarning(doc.first_line, "未识别到文件标题"))
+    if header_bodies:
+        doc.header = " ".join(header_bodies)
+        doc.issuer = "、".join(header_bodies)
+    else:
+        m = re.match(r"^(?P<who>.{2,40}?)关于", doc.title)
+        if m and ORGAN_RE.match(m.group("who")):
+            doc.issuer = m.group("who")
+
+    body_lines = lines[idx[body_pos] :] if body_pos < len(idx) else []
+    body_lines = _parse_signature(doc, body_lines)
+    if not doc.issuer and doc.signatories:
+        doc.issuer = "、".join(doc.signatories)
+    main_lines, attachment_lines = _split_attachments(doc, body_lines)
+    doc.body = "\n".join(ln.text for ln in main_lines)
+    doc.clauses = build_outline(main_lines)
+    year = doc.signed_on.year if doc.signed_on else (doc.number.year if doc.number else ref_year)
+    doc.tasks, warns, unplaced = extract_tasks(doc.clauses, year)
+    doc.warnings.extend(warns)
+    doc.unplaced.extend(unplaced)
+    doc.citations = _citations(doc, lines)
+    return doc
+
+
+def _prev_is_title(lines: list[Line], idx: list[int], k: int) -> bool:
+    return k > 0 and not is_number_line(lines[idx[k - 1]].text) or True
+
+
+def _is_cjk_join(part: str) -> bool:
+    return True
+
+
+def _parse_signature(doc: ParsedDocument, body: list[Line]) -> list[Line]:
+    """Find signatory + date (and 此件公开发布); the enclosed plan's title follows them."""
+    out: list[Line] = []
+    k = 0
+    found = False
+    while k < len(body):
+        t = body[k].text
+        st = squash(t)
+        if not t:
+            out.append(body[k])
+            k += 1
+            continue
+        if not found:
+            m_date = DATE_LINE_RE.match(st)
+            m_org = ORGAN_DATE_RE.match(t) if not m_date else None
+            if m_date or (m_org and organ_names(m_org.group("organ"))):
+                signers: list[str] = []
+                if m_org:
+                    signers = organ_names(m_org.group("organ"))
+                    signed = match_date(DATE_RE.search(m_org.group("date")))
+                else:
+                    signed = match_date(m_date)
+                    while out and len(signers) < 4:
+                        if not out[-1].text:
+                            out.pop()
+                        elif organ_names(out[-1].text):
+                            signers = organ_names(out.pop().text) + signers
+                        else:
+                            break
+                if signers and signed:
+                    found = True
+                    doc.signatories = signers
+                    doc.signed_on = signed
+                    k += 1
+                    k = _after_signature(doc, body, k, out)
+                    continue
+        m = PUBLIC_MARK_RE.match(st)
+        if m:
+            _set_public(doc, m.group("mark"))
+            k += 1
+            continue
+        out.append(body[k])
+        k += 1
+    return out
+
+
+def _set_public(doc: ParsedDocument, mark: str) -> None:
+    doc.public_marking = mark
+    doc.public = "不" not in mark and ("公开" in mark)
+
+
+def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Line]) -> int:
+    """Consume the publication marking and the enclosed plan's title lines after a signature."""
+    while k < len(body) and not body[k].text:
+        k += 1
+    if k < len(body):
+        m = PUBLIC_MARK_RE.match(squash(body[k].text))
+        if m:
+            _set_public(doc, m.group("mark"))
+            k += 1
+    while k < len(body) and not body[k].text:
+        k += 1
+    if k >= len(body):
+        return k
+    cover = " ".join(ln.text for ln in out)
+    m = ENCLOSE_RE.search(cover)
+    if m:
+        target = squash(m.group("t")).replace("（", "(").replace("）", ")")
+        joined = ""
+        j = k
+        while j < len(body) and len(joined) < len(target):
+            if not body[j].text:
+                j += 1
+                continue
+            piece = squash(body[j].text).replace("（", "(").replace("）", ")")
+            if not target.startswith(joined + piece):
+                break
+            joined += piece
+            j += 1
+        if joined == target:
+            doc.enclosure_title = m.group("t").strip()
+            return j
+    # no quoted title to match: take short title-like lines before the first paragraph
+    parts = []
+    j = k
+    while j < len(body) and len(parts) < 3 and is_title_fragment(body[j].text) and not _is_marker(body[j].text):
+        parts.append(body[j].text)
+        j += 1
+    if parts and j < len(body):
+        doc.enclosure_title = "".join(squash(p) for p in parts)
+        return j
+    return k
+
+
+def _is_marker(t: str) -> bool:
+    from .patterns import OUTLINE_MARKERS
+
+    return any(rx.match(t) for _, _, rx in OUTLINE_MARKERS) or bool(ATTACHMENT_START_RE.match(squash(t)))
+
+
+def _split_attachments(doc: ParsedDocument, body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Cut attachment sections (附件 / 附件1 alone on a line) off the main body."""
+    listed: list[str] = []
+    starts = []
+    in_list = False
+    for k, ln in enumerate(body):
+        st = squash(ln.text)
+        if not st:
+            continue
+        m = ATTACHMENT_LIST_RE.match(st)
+        if m and not ATTACHMENT_START_RE.match(st):
+            listed.append(re.sub(r"^\d{1,2}[.．、]", "", m.group("rest")))
+            in_list = True
+            continue
+        if in_list and re.match(r"^\d{1,2}[.．、]\S", st) and len(st) <= 80 and not SENTENCE_END_RE.search(st):
+            listed.append(re.sub(r"^\d{1,2}[.．、]", "", st))
+            continue
+        in_list = False
+        if ATTACHMENT_START_RE.match(st):
+            starts.append(k)
+    if not starts:
+        rows, warns, unplaced = parse_catalogue(body)
+        if rows:
+            doc.catalogue, _ = rows, doc.warnings.extend(warns)
+            doc.unplaced.extend(unplaced)
+            header = find_header(body)
+            return body[:header], body[header:]
+        return body, []
+    main = body[: starts[0]]
+    for a, s in enumerate(starts):
+        e = starts[a + 1] if a + 1 < len(starts) else len(body)
+        section = body[s + 1 : e]
+        label = squash(body[s].text).rstrip(":：")
+        title, used = _attachment_title(section, listed, a)
+        text_lines = [ln for ln in section[used:] if ln.text]
+        doc.attachments.append(
+            ParsedAttachment(label=label, title=title, text="\n".join(ln.raw.rstrip() if ln.raw.strip() else "" for ln in section[used:]).strip("\n"), line=body[s].no)
+        )
+        if find_header(section) is not None:
+            rows, warns, unplaced = parse_catalogue(section)
+            doc.catalogue.extend(rows)
+            doc.warnings.extend(warns)
+            doc.unplaced.extend(unplaced)
+        del text_lines
+    return main, body[starts[0] :]
+
+
+def _attachment_title(section: list[Line], listed: list[str], index: int) -> tuple[str, int]:
+    nb = [k for k, ln in enumerate(section) if ln.text]
+    if not nb:
+        return "", 0
+    candidates = [squash(x) for x in listed]
+    joined = ""
+    for count, k in enumerate(nb[:4], start=1):
+        joined += squash(section[k].text)
+        if joined in candidates:
+            return joined, k + 1
+    # no list to match against: short title-like lines, at most three
+    parts: list[str] = []
+    last = 0
+    for k in nb[:3]:
+        t = section[k].text
+        if not is_title_fragment(t) or re.search(r"[〔〕]|^序号$", t):
+            break
+        parts.append(squash(t))
+        last = k + 1
+        if re.search(r"(?:名单|清单|表|书|办法|细则|目录|方案|说明|通知)$", squash(t)):
+            break
+    if parts:
+        return "".join(parts), last
+    if index < len(listed):
+        return squash(listed[index]), 0
+    return "", 0
+
+
+def _citations(doc: ParsedDocument, lines: list[Line]) -> list[ParsedCitation]:
+    own = doc.number.whole if doc.number else None
+    found: dict[str, ParsedCitation] = {}
+    for ln in lines:
+        t = ln.text
+        for m in CITATION_RE.finditer(t):
+            code = m.group("code")
+            lead = CITATION_LEAD_RE.match(code)
+            if lead and lead.end() < len(code):
+                code = code[lead.end() :]
+            whole = f"{code}〔{m.group('year')}〕{int(m.group('seq'))}号"
+            if whole == own or whole in found:
+                continue
+            if is_number_line(t):
+                continue
+            before = t[: m.start()].rstrip("(（ ")
+            qm = QUOTED_TITLE_BEFORE_RE.search(before)
+            found[whole] = ParsedCitation(number=whole, title=qm.group("title") if qm else "", line=ln.no)
+    return list(found.values())

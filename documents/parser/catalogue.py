@@ -193,8 +193,9 @@ def _parse_row(cells: list[Cell], seq: str, current_area: str, first_sub: bool, 
     else:
         area, item = current_area, ""
     detail = "\n".join(details)
-    if not item and detail:
-        item = _lead_sentence(detail)
+    if not item:
+        # no name of its own: an area that is the matter itself, or a lead sentence (建设信息。…)
+        item = (_lead_sentence(detail) if area == current_area else "") or area
     timeliness_text = "\n".join(c.text for c in timeliness)
     tail_texts = [c.text for c in tail] + [""] * (3 - len(tail))
     row = ParsedCatalogueRow(

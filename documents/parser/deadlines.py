@@ -49,7 +49,7 @@ DUE_YEAR_RE = re.compile(
     r"(?P<y>\d{4})\s*年(?!\s*(?:\d{1,2}\s*月|第?[一二三四1234]季度|[上下]半年))度?\s*"
     rf"(?P<end>底|末)?\s*(?P<before>{BEFORE})?\s*(?P<done>基本完成|全面完成|完成)?"
 )
-DUE_YEAR_END_NOYEAR_RE = re.compile(r"(?:年底|年末)\s*(?:之?前)")
+DUE_YEAR_END_NOYEAR_RE = re.compile(r"(?<![\d年])(?:今年|本年|当年)?(?:年底|年末)\s*(?:之?前)")
 
 
 def _month_end(y: int, m: int) -> date | None:
@@ -201,6 +201,9 @@ def parse_deadline(text: str, ref_year: int | None = None, strict: bool = False)
         if m and not overlaps(m):
             found.append(_spec("due", m.group(0), m, due=date(ref_year, 12, 31)))
 
+    if strict and ref_year:
+        # in running prose a date before the document's year is history (1998年底前建成), not a deadline
+        found = [(p, s) for p, s in found if not (s.due and s.due.year < ref_year) and not (s.start and s.start.year < ref_year)]
     if not found:
         return None
     found.sort(key=lambda item: item[0])

@@ -1,0 +1,458 @@
+"""Writes on gazette content: importing an issue or a document, and publishing.
+
+One function per use case; the management commands, the admin and (later) the web upload call
+these. Every import runs in one transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from departments.services import DepartmentResolver
+from disclosure.models import DisclosureItem
+from tasks.deadlines import next_due
+from tasks.models import Task, TaskAssignment
+
+from .models import Citation, Clause, Document, GazetteIssue, ImportRun
+from .parser import ParsedDocument, ParsedIssue, ParseError, parse_bytes, parse_text
+from .parser.text import normalize
+
+
+class GazetteImportError(Exception):
+    """An import that cannot go ahead; nothing was written. ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"第{line}行：{message}" if line else message)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    issue: str = ""
+    action: str = ""  # created / replaced / unchanged / appended
+    dry_run: bool = False
+    published: bool = False
+    documents_added: list[str] = field(default_factory=list)
+    documents_changed: list[str] = field(default_factory=list)
+    documents_removed: list[str] = field(default_factory=list)
+    documents_unchanged: list[str] = field(default_factory=list)
+    tasks_added: int = 0
+    tasks_changed: int = 0
+    tasks_removed: int = 0
+    tasks_kept: int = 0
+    task_changes: list[str] = field(default_factory=list)
+    catalogue_rows: int = 0
+    citations: int = 0
+    departments_created: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def summary_lines(self) -> list[str]:
+        verb = {"created": "已创建", "replaced": "已替换", "unchanged": "内容未变", "appended": "已添加"}.get(
+            self.action, self.action
+        )
+        lines = [
+            f"{'[试运行，未写入] ' if self.dry_run else ''}{self.issue}：{verb}"
+            + ("，已发布" if self.published else ""),
+            f"文件：新增 {len(self.documents_added)}，变更 {len(self.documents_changed)}，"
+            f"删除 {len(self.documents_removed)}，未变 {len(self.documents_unchanged)}",
+            f"任务：新增 {self.tasks_added}，变更 {self.tasks_changed}，删除 {self.tasks_removed}，"
+            f"保留 {self.tasks_kept}",
+            f"目录清单 {self.catalogue_rows} 行，引用文号 {self.citations} 个",
+        ]
+        if self.departments_created:
+            lines.append("新出现的部门（待审核）：" + "、".join(self.departments_created))
+        lines.extend(f"  {c}" for c in self.task_changes)
+        for w in self.warnings:
+            lines.append(f"警告 第{w['line']}行 {w.get('document', '')}：{w['message']} {w.get('raw', '')}".rstrip())
+        return lines
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
+
+
+def _parse(data: bytes | str, max_bytes: int | None) -> tuple[str, ParsedIssue]:
+    from django.conf import settings
+
+    limit = max_bytes or getattr(settings, "GAZETTE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    try:
+        if isinstance(data, bytes):
+            from .parser.text import decode
+
+            text = decode(data, max_bytes=limit)
+        else:
+            if len(data.encode("utf-8")) > limit:
+                raise ParseError(f"文件过大（上限 {limit} 字节）")
+            text = data
+        parsed = parse_text(text) if isinstance(data, str) else parse_bytes(data, max_bytes=limit)
+    except ParseError as exc:
+        raise GazetteImportError(exc.message, exc.line) from None
+    return text, parsed
+
+
+def parse_issue_key(key: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/年]\s*(?:第)?(\d{1,3})\s*(?:号|期)?\s*", key or "")
+    if not m:
+        raise GazetteImportError(f"期次格式应为 年-期号，如 2018-6（收到“{key}”）")
+    return int(m.group(1)), int(m.group(2))
+
+
+# --- import an issue --------------------------------------------------------------------------
+
+
+def import_issue(
+    data: bytes | str,
+    *,
+    source_name: str = "",
+    publish: bool = False,
+    replace: bool = False,
+    dry_run: bool = False,
+    user=None,
+    today: date | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Import one gazette issue's text. Idempotent: the same text again changes nothing."""
+    text, parsed = _parse(data, max_bytes)
+    if not parsed.is_issue:
+        raise GazetteImportError("未找到公报期次标题（如“本溪市人民政府公报2018年第6号”）；单个文件请用 import_document 导入")
+    today = today or timezone.localdate()
+    digest = sha256(text)
+    for attempt in range(2):
+        try:
+            return _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_run, user, today)
+        except IntegrityError:
+            # Another import of the same issue committed first; the second pass sees its row.
+            if attempt:
+                raise GazetteImportError("同一期次正在被另一导入写入，请稍后重试") from None
+    raise AssertionError("unreachable")
+
+
+def _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_run, user, today) -> ImportReport:
+    report = ImportReport(issue=f"{parsed.year}-{parsed.number}", dry_run=dry_run)
+    with transaction.atomic():
+        issue = GazetteIssue.objects.select_for_update().filter(year=parsed.year, number=parsed.number).first()
+        if issue is not None and issue.source_sha256 == digest:
+            report.action = "unchanged"
+            report.documents_unchanged = [d.number or d.title for d in issue.documents.all()]
+        elif issue is not None and not replace:
+            raise GazetteImportError(
+                f"{parsed.title or report.issue} 已存在且内容不同；确认替换请加 --replace"
+            )
+        else:
+            report.action = "replaced" if issue else "created"
+            if issue is None:
+                issue = GazetteIssue(year=parsed.year, number=parsed.number)
+            issue.title = parsed.title or f"{parsed.year}年第{parsed.number}号"
+            issue.total_number = parsed.total_number
+            issue.published_on = parsed.published_on or issue.published_on
+            issue.toc = [{"title": e.title, "number": e.number, "section": e.section} for e in parsed.toc]
+            issue.source_text = text
+            issue.source_sha256 = digest
+            issue.save()
+            _sync_documents(issue, parsed.documents, report, today, remove_missing=True)
+        if publish and issue.status != GazetteIssue.Status.PUBLISHED:
+            publish_issue(issue)
+            report.published = True
+        ImportRun.objects.create(
+            issue=issue, source_name=source_name[:300], source_sha256=digest, report=report.as_dict(), created_by=user
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def import_document(
+    data: bytes | str,
+    issue_key: str,
+    *,
+    source_name: str = "",
+    replace: bool = False,
+    dry_run: bool = False,
+    user=None,
+    today: date | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Add a single document (or several) to an issue, made as a draft when it does not exist."""
+    year, number = parse_issue_key(issue_key)
+    text, parsed = _parse(data, max_bytes)
+    today = today or timezone.localdate()
+    report = ImportReport(issue=f"{year}-{number}", dry_run=dry_run, action="appended")
+    with transaction.atomic():
+        issue, created = GazetteIssue.objects.select_for_update().get_or_create(
+            year=year, number=number, defaults={"title": f"{year}年第{number}号"}
+        )
+        _sync_documents(issue, parsed.documents, report, today, remove_missing=False, replace=replace)
+        ImportRun.objects.create(
+            issue=issue, source_name=source_name[:300], source_sha256=sha256(text), report=report.as_dict(), created_by=user
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def publish_issue(issue: GazetteIssue) -> GazetteIssue:
+    """Make an issue public (its pages, and later its PDF)."""
+    issue.status = GazetteIssue.Status.PUBLISHED
+    issue.published_at = timezone.now()
+    if issue.published_on is None:
+        issue.published_on = timezone.localdate()
+    issue.save(update_fields=["status", "published_at", "published_on", "updated_at"])
+    return issue
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def document_slug(pd: ParsedDocument, issue: GazetteIssue, order: int) -> str:
+    if pd.number:
+        return f"{pd.number.code}{pd.number.year}-{pd.number.seq}"
+    return f"{issue.year}-{issue.number}-{order}"
+
+
+def _sync_documents(issue, parsed_docs, report, today, *, remove_missing: bool, replace: bool = True) -> None:
+    resolver = DepartmentResolver()
+    if remove_missing:
+        # parse order becomes the order: move the old rows out of the way of (issue, order)
+        issue.documents.update(order=F("order") + 10000)
+    existing = list(issue.documents.all())
+    by_number = {d.number: d for d in existing if d.number}
+    by_order = {d.order: d for d in existing if not d.number}
+    seen: set[int] = set()
+    next_order = max((d.order for d in existing), default=0) + 1
+    for index, pd in enumerate(parsed_docs, start=1):
+        number = pd.number.whole if pd.number else ""
+        doc = by_number.get(number) if number else (by_order.get(index + 10000) if remove_missing else None)
+        if number:
+            other = Document.objects.filter(number=number).exclude(issue=issue).select_related("issue").first()
+            if other:
+                raise GazetteImportError(f"文号 {number} 已在 {other.issue} 中，不能重复导入", pd.first_line)
+        label = number or pd.title
+        if doc is not None and not remove_missing and not replace:
+            if _document_fingerprint(pd) == _stored_fingerprint(doc):
+                report.documents_unchanged.append(label)
+                seen.add(doc.pk)
+                continue
+            raise GazetteImportError(f"文件 {label} 已在该期中且内容不同；确认替换请加 --replace", pd.first_line)
+        order = index if remove_missing else (doc.order if doc else next_order)
+        if not remove_missing and doc is None:
+            next_order += 1
+        if doc is None:
+            doc = Document(issue=issue, order=order)
+            report.documents_added.append(label)
+        else:
+            report.documents_changed.append(label)
+        _fill_document(doc, pd, issue, order)
+        doc.save()
+        seen.add(doc.pk)
+        _sync_clauses_and_tasks(doc, pd, resolver, report, today)
+        _sync_catalogue(doc, pd, resolver, report)
+        _sync_citations(doc, pd, report)
+        for w in pd.warnings:
+            report.warnings.append({"document": label, **w.as_dict()})
+    if remove_missing:
+        for doc in existing:
+            if doc.pk not in seen:
+                report.documents_removed.append(doc.number or doc.title)
+                report.tasks_removed += doc.tasks.count()
+                doc.delete()
+    report.departments_created = [d.name for d in resolver.created]
+    _link_citations(issue)
+
+
+def _fill_document(doc: Document, pd: ParsedDocument, issue: GazetteIssue, order: int) -> None:
+    doc.order = order
+    doc.slug = document_slug(pd, issue, order)
+    doc.number = pd.number.whole if pd.number else ""
+    doc.issuer_code = pd.number.code if pd.number else ""
+    doc.number_year = pd.number.year if pd.number else None
+    doc.number_seq = pd.number.seq if pd.number else None
+    doc.issuer = pd.issuer[:200]
+    doc.header = pd.header[:200]
+    doc.title = pd.title[:500] or "（无标题）"
+    doc.addressees = pd.addressees
+    doc.signatories = "、".join(pd.signatories)[:300]
+    doc.signed_on = pd.signed_on
+    doc.public = pd.public
+    doc.public_marking = pd.public_marking[:40]
+    doc.enclosure_title = pd.enclosure_title[:500]
+    doc.body = pd.body
+    doc.attachments = [{"label": a.label, "title": a.title, "text": a.text, "line": a.line} for a in pd.attachments]
+    doc.warnings = [w.as_dict() for w in pd.warnings]
+    doc.unplaced = "\n".join(pd.unplaced)
+    doc.first_line = pd.first_line
+
+
+def _document_fingerprint(pd: ParsedDocument) -> str:
+    return hashlib.sha256((pd.title + "\n" + pd.body + "\n" + str(len(pd.catalogue))).encode()).hexdigest()
+
+
+def _stored_fingerprint(doc: Document) -> str:
+    return hashlib.sha256(
+        (doc.title + "\n" + doc.body + "\n" + str(doc.catalogue_items.count())).encode()
+    ).hexdigest()
+
+
+def task_fingerprint(text: str, assignments: list[tuple[str, str]]) -> str:
+    """Identity of a task across re-imports: its text and its departments with roles."""
+    body = re.sub(r"\s+", "", text)
+    people = "|".join(f"{name}:{role}" for name, role in sorted(assignments))
+    return hashlib.sha256(f"{body}\n{people}".encode()).hexdigest()
+
+
+DEADLINE_FIELDS = ("deadline_text", "deadline_kind", "due_on", "start_on", "every", "by", "n", "unit", "trigger")
+
+
+def _deadline_values(spec) -> dict:
+    if spec is None:
+        return {"deadline_text": "", "deadline_kind": "", "due_on": None, "start_on": None, "every": "",
+                "by": "", "n": None, "unit": "", "trigger": ""}
+    return {
+        "deadline_text": spec.text[:200],
+        "deadline_kind": spec.kind,
+        "due_on": spec.due,
+        "start_on": spec.start,
+        "every": spec.every or "",
+        "by": spec.by or "",
+        "n": spec.n,
+        "unit": spec.unit or "",
+        "trigger": (spec.trigger or "")[:200],
+    }
+
+
+def compute_next_due(task: Task, today: date) -> date | None:
+    return next_due(
+        task.deadline_kind, today, due_on=task.due_on, start_on=task.start_on, every=task.every or None, by=task.by or None
+    )
+
+
+def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report, today) -> None:
+    doc.clauses.all().delete()
+    clauses = Clause.objects.bulk_create(
+        [
+            Clause(
+                document=doc,
+                kind=c.kind,
+                label=c.label,
+                heading=c.heading[:200],
+                text=c.text,
+                path=c.path[:100],
+                order=c.order,
+                line=c.line,
+            )
+            for c in pd.clauses
+        ]
+    )
+    by_key = {pc.key: obj for pc, obj in zip(pd.clauses, clauses, strict=True)}
+    with_parent = []
+    for pc in pd.clauses:
+        if pc.parent_key is not None:
+            obj = by_key[pc.key]
+            obj.parent = by_key[pc.parent_key]
+            with_parent.append(obj)
+    Clause.objects.bulk_update(with_parent, ["parent"])
+
+    old: dict[str, list[Task]] = {}
+    for task in doc.tasks.all():
+        old.setdefault(task.fingerprint, []).append(task)
+    new_assignments: list[TaskAssignment] = []
+    for order, pt in enumerate(pd.tasks):
+        depts = [(resolver.resolve(a.name), a.role) for a in pt.assignments]
+        fp = task_fingerprint(pt.text, [(d.name, role) for d, role in depts])
+        values = {
+            "order": order,
+            "path": pt.path[:100],
+            "heading": pt.heading[:200],
+            "raw": pt.raw[:500],
+            "origin": pt.origin,
+            "clause": by_key.get(pt.clause_key),
+            **_deadline_values(pt.deadline),
+        }
+        matches = old.get(fp)
+        if matches:
+            task = matches.pop(0)
+            changed = [f for f in ("path", "heading", *DEADLINE_FIELDS) if getattr(task, f) != values[f]]
+            for key, value in values.items():
+                setattr(task, key, value)
+            task.next_due = compute_next_due(task, today)
+            task.save()
+            if changed:
+                report.tasks_changed += 1
+                report.task_changes.append(f"变更 {doc.number} {pt.path} {pt.heading}：{'、'.join(changed)}")
+            else:
+                report.tasks_kept += 1
+            continue
+        task = Task(document=doc, text=pt.text, fingerprint=fp, **values)
+        task.next_due = compute_next_due(task, today)
+        task.save()
+        report.tasks_added += 1
+        seen_depts: set[int] = set()
+        for i, (dept, role) in enumerate(depts):
+            if dept.pk in seen_depts:  # two written names resolved to one department
+                continue
+            seen_depts.add(dept.pk)
+            new_assignments.append(TaskAssignment(task=task, department=dept, role=role, order=i))
+    TaskAssignment.objects.bulk_create(new_assignments)
+    for leftovers in old.values():
+        for task in leftovers:
+            report.tasks_removed += 1
+            report.task_changes.append(f"删除 {doc.number} {task.path} {task.heading}")
+            task.delete()
+
+
+def _sync_catalogue(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report) -> None:
+    existing = {(i.seq, i.area, i.item): i for i in doc.catalogue_items.all()}
+    DisclosureItem.objects.filter(document=doc).update(order=F("order") + 100000)
+    keep: set[int] = set()
+    for order, row in enumerate(pd.catalogue, start=1):
+        item = existing.pop((row.seq, row.area, row.item), None) or DisclosureItem(document=doc)
+        item.order = order
+        item.seq = row.seq
+        item.area = row.area[:200]
+        item.item = row.item[:300]
+        item.detail = row.detail
+        item.timeliness = row.timeliness
+        item.rule_kind = row.rule.kind
+        item.rule_n = row.rule.n
+        item.rule_from = (row.rule.trigger or "")[:200]
+        item.rule_by = row.rule.by or ""
+        item.period = row.period[:200]
+        item.channels = row.channels
+        item.owner = row.owner[:300]
+        item.owner_department = resolver.find(row.owner)
+        item.supervision = row.supervision[:300]
+        item.line = row.line
+        item.save()
+        keep.add(item.pk)
+    for item in existing.values():
+        item.delete()
+    report.catalogue_rows += len(pd.catalogue)
+
+
+def _sync_citations(doc: Document, pd: ParsedDocument, report) -> None:
+    doc.citations.all().delete()
+    Citation.objects.bulk_create(
+        [Citation(document=doc, number=c.number, title=c.title[:300], line=c.line) for c in pd.citations]
+    )
+    report.citations += len(pd.citations)
+
+
+def _link_citations(issue: GazetteIssue) -> None:
+    """Link citations to stored documents by number, both ways for this issue."""
+    numbers = dict(Document.objects.exclude(number="").values_list("number", "pk"))
+    stale = list(Citation.objects.filter(cited_document__isnull=True, number__in=list(numbers)))
+    for citation in stale:
+        citation.cited_document_id = numbers[citation.number]
+    Citation.objects.bulk_update(stale, ["cited_document"])

@@ -1,0 +1,74 @@
+"""Next due date of a deadline spec (due / ongoing / recurring / relative), in calendar days.
+
+Working-day arithmetic and holiday adjustment build on this with a calendar object.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _month_day(y: int, m: int, d: int) -> date:
+    return date(y, m, min(d, calendar.monthrange(y, m)[1]))
+
+
+def period_end(every: str, today: date) -> date:
+    """End of the period (quarter, half, month, year) that contains ``today``."""
+    if every == "quarter":
+        return _month_end(today.year, ((today.month - 1) // 3 + 1) * 3)
+    if every == "half":
+        return _month_end(today.year, 6 if today.month <= 6 else 12)
+    if every == "month":
+        return _month_end(today.year, today.month)
+    return date(today.year, 12, 31)
+
+
+def _next_yearly(by: str, today: date) -> date:
+    month, day = (int(x) for x in by.split("-"))
+    candidate = _month_day(today.year, month, day)
+    return candidate if candidate >= today else _month_day(today.year + 1, month, day)
+
+
+def _next_monthly(by: str | None, today: date) -> date:
+    if not by:
+        return _month_end(today.year, today.month)
+    day = int(by.strip("-"))
+    candidate = _month_day(today.year, today.month, day)
+    if candidate >= today:
+        return candidate
+    y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _month_day(y, m, day)
+
+
+def next_due(
+    kind: str,
+    today: date,
+    *,
+    due_on: date | None = None,
+    start_on: date | None = None,
+    every: str | None = None,
+    by: str | None = None,
+) -> date | None:
+    """The next date a task falls due on or after ``today``; None when it has no date.
+
+    A fixed due date stays as it is once passed (the task is then overdue). A recurring deadline
+    rolls to its next occurrence. An ongoing duty is due at each reporting period's end when the
+    document names a cadence. A relative deadline needs its event first.
+    """
+    if kind == "due":
+        return due_on
+    if kind == "recurring" and every:
+        if every == "year" and by:
+            return _next_yearly(by, today)
+        if every == "month":
+            return _next_monthly(by, today)
+        return period_end(every, today)
+    if kind == "ongoing" and every:
+        anchor = max(today, start_on) if start_on else today
+        return period_end(every, anchor)
+    return None

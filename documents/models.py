@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,9 +45,6 @@ class GazetteIssue(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
-
-    def get_absolute_url(self) -> str:
-        return reverse("documents:issue", kwargs={"year": self.year, "number": self.number})
 
 
 class Document(models.Model):
@@ -92,9 +88,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）" if self.number else self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("documents:document", kwargs={"slug": self.slug})
 
 
 class Clause(models.Model):

@@ -14,6 +14,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from departments.services import DepartmentResolver
 from disclosure.models import DisclosureItem
@@ -21,8 +22,8 @@ from tasks.deadlines import next_due
 from tasks.models import Task, TaskAssignment
 
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
-from .parser import ParsedDocument, ParsedIssue, ParseError, parse_bytes, parse_text
-from .parser.text import normalize
+from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
+from .parser.text import decode, normalize
 
 
 class GazetteImportError(Exception):
@@ -90,14 +91,12 @@ def _parse(data: bytes | str, max_bytes: int | None) -> tuple[str, ParsedIssue]:
     limit = max_bytes or getattr(settings, "GAZETTE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
     try:
         if isinstance(data, bytes):
-            from .parser.text import decode
-
             text = decode(data, max_bytes=limit)
+        elif len(data.encode("utf-8")) > limit:
+            raise ParseError(f"文件过大（上限 {limit} 字节）")
         else:
-            if len(data.encode("utf-8")) > limit:
-                raise ParseError(f"文件过大（上限 {limit} 字节）")
             text = data
-        parsed = parse_text(text) if isinstance(data, str) else parse_bytes(data, max_bytes=limit)
+        parsed = parse_text(text)
     except ParseError as exc:
         raise GazetteImportError(exc.message, exc.line) from None
     return text, parsed
@@ -340,34 +339,35 @@ def compute_next_due(task: Task, today: date) -> date | None:
 
 def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report, today) -> None:
     doc.clauses.all().delete()
-    clauses = Clause.objects.bulk_create(
-        [
+    # parents come before children: insert level by level so each level knows its parents' ids
+    by_key: dict[int, Clause] = {}
+    depth: dict[int, int] = {}
+    levels: dict[int, list] = {}
+    for pc in pd.clauses:
+        depth[pc.key] = depth[pc.parent_key] + 1 if pc.parent_key is not None else 0
+        levels.setdefault(depth[pc.key], []).append(pc)
+    for level in sorted(levels):
+        objs = [
             Clause(
                 document=doc,
-                kind=c.kind,
-                label=c.label,
-                heading=c.heading[:200],
-                text=c.text,
-                path=c.path[:100],
-                order=c.order,
-                line=c.line,
+                parent=by_key.get(pc.parent_key) if pc.parent_key is not None else None,
+                kind=pc.kind,
+                label=pc.label,
+                heading=pc.heading[:200],
+                text=pc.text,
+                path=pc.path[:100],
+                order=pc.order,
+                line=pc.line,
             )
-            for c in pd.clauses
+            for pc in levels[level]
         ]
-    )
-    by_key = {pc.key: obj for pc, obj in zip(pd.clauses, clauses, strict=True)}
-    with_parent = []
-    for pc in pd.clauses:
-        if pc.parent_key is not None:
-            obj = by_key[pc.key]
-            obj.parent = by_key[pc.parent_key]
-            with_parent.append(obj)
-    Clause.objects.bulk_update(with_parent, ["parent"])
+        for pc, obj in zip(levels[level], Clause.objects.bulk_create(objs), strict=True):
+            by_key[pc.key] = obj
 
     old: dict[str, list[Task]] = {}
     for task in doc.tasks.all():
         old.setdefault(task.fingerprint, []).append(task)
-    new_assignments: list[TaskAssignment] = []
+    new_tasks: list[tuple[Task, list]] = []
     for order, pt in enumerate(pd.tasks):
         depts = [(resolver.resolve(a.name), a.role) for a in pt.assignments]
         fp = task_fingerprint(pt.text, [(d.name, role) for d, role in depts])
@@ -396,15 +396,18 @@ def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: Departm
             continue
         task = Task(document=doc, text=pt.text, fingerprint=fp, **values)
         task.next_due = compute_next_due(task, today)
-        task.save()
-        report.tasks_added += 1
+        new_tasks.append((task, depts))
+    created = bulk_create_with_history([t for t, _ in new_tasks], Task)
+    report.tasks_added += len(created)
+    new_assignments: list[TaskAssignment] = []
+    for task, (_, depts) in zip(created, new_tasks, strict=True):
         seen_depts: set[int] = set()
         for i, (dept, role) in enumerate(depts):
             if dept.pk in seen_depts:  # two written names resolved to one department
                 continue
             seen_depts.add(dept.pk)
             new_assignments.append(TaskAssignment(task=task, department=dept, role=role, order=i))
-    TaskAssignment.objects.bulk_create(new_assignments)
+    bulk_create_with_history(new_assignments, TaskAssignment)
     for leftovers in old.values():
         for task in leftovers:
             report.tasks_removed += 1
@@ -413,11 +416,14 @@ def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: Departm
 
 
 def _sync_catalogue(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report) -> None:
+    """Update catalogue rows in place (matched by seq, area and item), so their ids survive."""
     existing = {(i.seq, i.area, i.item): i for i in doc.catalogue_items.all()}
-    DisclosureItem.objects.filter(document=doc).update(order=F("order") + 100000)
-    keep: set[int] = set()
+    if existing:
+        DisclosureItem.objects.filter(document=doc).update(order=F("order") + 100000)
+    fresh, kept = [], []
     for order, row in enumerate(pd.catalogue, start=1):
-        item = existing.pop((row.seq, row.area, row.item), None) or DisclosureItem(document=doc)
+        item = existing.pop((row.seq, row.area[:200], row.item[:300]), None)
+        (kept if item else fresh).append(item := item or DisclosureItem(document=doc))
         item.order = order
         item.seq = row.seq
         item.area = row.area[:200]
@@ -434,11 +440,17 @@ def _sync_catalogue(doc: Document, pd: ParsedDocument, resolver: DepartmentResol
         item.owner_department = resolver.find(row.owner)
         item.supervision = row.supervision[:300]
         item.line = row.line
-        item.save()
-        keep.add(item.pk)
-    for item in existing.values():
-        item.delete()
+    if existing:
+        DisclosureItem.objects.filter(pk__in=[i.pk for i in existing.values()]).delete()
+    DisclosureItem.objects.bulk_update(kept, CATALOGUE_FIELDS)
+    DisclosureItem.objects.bulk_create(fresh)
     report.catalogue_rows += len(pd.catalogue)
+
+
+CATALOGUE_FIELDS = [
+    "order", "seq", "area", "item", "detail", "timeliness", "rule_kind", "rule_n", "rule_from", "rule_by",
+    "period", "channels", "owner", "owner_department", "supervision", "line",
+]
 
 
 def _sync_citations(doc: Document, pd: ParsedDocument, report) -> None:

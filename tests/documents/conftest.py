@@ -1,10 +1,5 @@
-from pathlib import Path
-
 import pytest
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-SEED_PATH = FIXTURES / "benxi-2018-06.txt"
+from paths import SEED_PATH
 
 
 @pytest.fixture(scope="session")

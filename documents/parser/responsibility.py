@@ -39,8 +39,9 @@ LABEL_ROLE = {
 VERB_RE = re.compile(
     r"^(?:由)?(?P<names>.+?)(?:等(?:有关|相关)?(?:部门|单位))?\s*"
     r"(?P<how>按职责分工|按照职责分工|按职责|分别|共同|各自)?\s*"
-    r"(?P<verb>牵头负责|牵头落实|牵头|负责落实|负责|配合落实|配合|参与|协助|协同)$"
+    r"(?P<verb>牵头负责|牵头落实|牵头|负责落实|负责|抓好落实|落实|配合落实|配合|参与|协助|协同)$"
 )
+DEADLINE_LABEL_RE = re.compile(r"(?:完成时限|完成时间|时限要求|时间要求|时间节点|时限)\s*[:：]?\s*(?P<when>.+)$")
 FIRST_IS_LEAD_RE = re.compile(r"列(?:在)?(?:首位|第一位)的(?:部门|单位)为牵头(?:部门|单位)")
 SAME_BELOW_RE = re.compile(r"^下同$")
 # Groups written with 、 inside must not be split: 各区、县级市.
@@ -141,12 +142,22 @@ def parse_responsibility(content: str, first_is_lead: bool = False, ref_year: in
     sets_first_is_lead = False
     responsibility_seen = False
     for seg in segments:
+        # a deadline may be labelled (完成时限:…) or follow the departments after a comma
+        m = DEADLINE_LABEL_RE.search(seg)
+        if m and ROLE_WORDS_RE.search(seg[: m.start()]):
+            deadline = deadline or _deadline(m.group("when"), ref_year)
+            seg = seg[: m.start()].rstrip(",")
+        if ROLE_WORDS_RE.search(seg):
+            clauses = seg.split(",")
+            while len(clauses) > 1 and not ROLE_WORDS_RE.search(clauses[-1]):
+                spec = parse_deadline(clauses[-1], ref_year=ref_year)
+                if spec is None:
+                    break
+                spec.text = clauses.pop()
+                deadline = deadline or spec
+            seg = ",".join(clauses)
         if not ROLE_WORDS_RE.search(seg):
-            spec = parse_deadline(seg, ref_year=ref_year)
-            if spec is None:
-                raise UnreadableResponsibility(f"无法识别的时限“{seg}”")
-            spec.text = seg
-            deadline = deadline or spec
+            deadline = deadline or _deadline(seg, ref_year)
             continue
         responsibility_seen = True
         # Drop rule notes, remembering what they say.
@@ -161,6 +172,14 @@ def parse_responsibility(content: str, first_is_lead: bool = False, ref_year: in
     if not responsibility_seen or not assignments:
         raise UnreadableResponsibility("括注中没有可识别的责任部门")
     return Responsibility(assignments=assignments, deadline=deadline, first_is_lead=sets_first_is_lead)
+
+
+def _deadline(text: str, ref_year: int | None) -> DeadlineSpec:
+    spec = parse_deadline(text, ref_year=ref_year)
+    if spec is None:
+        raise UnreadableResponsibility(f"无法识别的时限“{text}”")
+    spec.text = text
+    return spec
 
 
 def _parse_labeled(seg: str, out: list[ParsedAssignment], first_is_lead: bool) -> None:
@@ -181,15 +200,24 @@ def _parse_labeled(seg: str, out: list[ParsedAssignment], first_is_lead: bool) -
 
 
 def _parse_verbs(seg: str, out: list[ParsedAssignment]) -> None:
+    """Clauses that each end with a verb; names without one wait for the next verb."""
+    waiting: list[str] = []
     for clause in [c for c in seg.split(",") if c]:
         m = VERB_RE.match(clause)
         if not m:
+            if all(looks_like_department(n) for n in split_names(clause)):
+                waiting.append(clause)
+                continue
             raise UnreadableResponsibility(f"无法识别的分工表述“{clause}”")
         verb = m.group("verb")
         if verb.startswith("牵头"):
             role = "lead"
         elif verb in ("配合", "配合落实", "参与", "协助", "协同"):
             role = "support"
-        else:  # 负责: the responsible unit, or a supporter once a lead is named
+        else:  # 负责 / 落实: the responsible unit, or a supporter once a lead is named
             role = "support" if any(a.role == "lead" for a in out) else "responsible"
-        _add(out, split_names(m.group("names")), role)
+        names = [n for w in waiting for n in split_names(w)] + split_names(m.group("names"))
+        waiting = []
+        _add(out, names, role)
+    if waiting:
+        raise UnreadableResponsibility(f"无法识别的分工表述“{','.join(waiting)}”")

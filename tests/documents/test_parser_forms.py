@@ -158,11 +158,27 @@ def test_unreadable_parenthetical_is_a_warning_with_its_line_and_raw_text():
         ("牵头单位：市民政局，配合单位：市财政局、市人社局，各区、县级市",
          [("市民政局", "lead"), ("市财政局", "support"), ("市人社局", "support"), ("各区、县级市", "support")]),
         ("市财政局、市民政局等相关部门按职责分工牵头负责", [("市财政局", "lead"), ("市民政局", "lead")]),
+        ("市财政局牵头,各县区政府落实", [("市财政局", "lead"), ("各县区政府", "support")]),
+        ("各县区政府,市直有关部门负责", [("各县区政府", "responsible"), ("市直有关部门", "responsible")]),
     ],
 )
 def test_responsibility_forms(content, expected):
     got = parse_responsibility(content, ref_year=2018)
     assert [(a.name, a.role) for a in got.assignments] == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "due"),
+    [
+        ("市财政局负责,2019年底前完成", dt.date(2019, 12, 31)),
+        ("责任单位：市财政局　完成时限：2019年6月底", dt.date(2019, 6, 30)),
+        ("市财政局牵头；2019年6月底前", dt.date(2019, 6, 30)),
+    ],
+)
+def test_deadline_after_a_comma_or_labelled(content, due):
+    got = parse_responsibility(content, ref_year=2018)
+    assert [a.name for a in got.assignments] == ["市财政局"]
+    assert got.deadline.due == due
 
 
 def test_first_listed_is_lead_rule():

@@ -48,8 +48,17 @@ def _worker(backend: str, quick: bool) -> dict | None:
         return None
     issues = 3 if quick else 40
     done = subprocess.run(
-        [sys.executable, "-m", "bench.import_worker", "--database-url", url, "--issues", str(issues),
-         "--repeat", "2" if quick else "5"],
+        [
+            sys.executable,
+            "-m",
+            "bench.import_worker",
+            "--database-url",
+            url,
+            "--issues",
+            str(issues),
+            "--repeat",
+            "2" if quick else "5",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -71,24 +80,40 @@ def import_seed_sqlite(quick: bool) -> Measurement:
     return _seed("sqlite", quick)
 
 
-@benchmark("import_seed_postgres_ms", "ms", target=500, label="Import the seed issue into PostgreSQL")
+@benchmark(
+    "import_seed_postgres_ms", "ms", target=500, label="Import the seed issue into PostgreSQL"
+)
 def import_seed_postgres(quick: bool) -> Measurement:
     return _seed("postgres", quick)
 
 
-@benchmark("import_throughput_postgres_docs_per_s", "docs/s", better="higher",
-           label="Import throughput, renumbered copies of the seed (PostgreSQL)")
+@benchmark(
+    "import_throughput_postgres_docs_per_s",
+    "docs/s",
+    better="higher",
+    label="Import throughput, renumbered copies of the seed (PostgreSQL)",
+)
 def import_throughput_postgres(quick: bool) -> Measurement:
     got = _worker("postgres", quick)
     if got is None:
         raise RuntimeError("postgres is not reachable")
-    return Measurement(got["docs_per_s"], note=f"{got['issues']} issues, {got['documents']} documents, "
-                       f"peak RSS {got['max_rss_mb']:.0f} MB")
+    return Measurement(
+        got["docs_per_s"],
+        note=f"{got['issues']} issues, {got['documents']} documents, "
+        f"peak RSS {got['max_rss_mb']:.0f} MB",
+    )
 
 
-@benchmark("import_throughput_sqlite_docs_per_s", "docs/s", better="higher",
-           label="Import throughput, renumbered copies of the seed (SQLite)")
+@benchmark(
+    "import_throughput_sqlite_docs_per_s",
+    "docs/s",
+    better="higher",
+    label="Import throughput, renumbered copies of the seed (SQLite)",
+)
 def import_throughput_sqlite(quick: bool) -> Measurement:
     got = _worker("sqlite", quick)
-    return Measurement(got["docs_per_s"], note=f"{got['issues']} issues, {got['documents']} documents, "
-                       f"peak RSS {got['max_rss_mb']:.0f} MB")
+    return Measurement(
+        got["docs_per_s"],
+        note=f"{got['issues']} issues, {got['documents']} documents, "
+        f"peak RSS {got['max_rss_mb']:.0f} MB",
+    )

@@ -21,6 +21,10 @@ def seed_text() -> str:
 def renumbered(text: str, index: int) -> str:
     """The seed as issue ``index`` (0-based) of a run of monthly issues from 2019 on."""
     year, number = 2019 + index // 12, index % 12 + 1
-    out = text.replace("2018年第6号", f"{year}年第{number}号").replace("总第102期", f"总第{103 + index}期")
+    out = text.replace("2018年第6号", f"{year}年第{number}号").replace(
+        "总第102期", f"总第{103 + index}期"
+    )
     out = out.replace("发布日期: 2018-12-21", f"发布日期: {year}-{number:02d}-20")
-    return _OWN_NUMBER_RE.sub(lambda m: f"{m.group(1)}〔{year}〕{int(m.group(2)) + 100 * number}号", out)
+    return _OWN_NUMBER_RE.sub(
+        lambda m: f"{m.group(1)}〔{year}〕{int(m.group(2)) + 100 * number}号", out
+    )

@@ -39,7 +39,9 @@ def main() -> int:
         drop = (base, name)
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.update(DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench-only-" + "x" * 50, ALLOWED_HOSTS="localhost")
+    os.environ.update(
+        DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench-only-" + "x" * 50, ALLOWED_HOSTS="localhost"
+    )
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benxi_gazette.settings")

@@ -31,8 +31,18 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo-caizheng", "市财政局工作人员", Role.DEPARTMENT_STAFF, ("市财政局",)),
     DemoAccount("demo-weijian", "市卫生计生委工作人员", Role.DEPARTMENT_STAFF, ("市卫生计生委",)),
     DemoAccount("demo-minzheng", "市民政局工作人员", Role.DEPARTMENT_STAFF, ("市民政局",)),
-    DemoAccount("demo-pingshan", "平山区政府工作人员（各县区政府）", Role.DEPARTMENT_STAFF, ("平山区政府", "各县区政府")),
-    DemoAccount("demo-fagai", "市发展改革委、市财政局兼职人员", Role.DEPARTMENT_STAFF, ("市发展改革委", "市财政局")),
+    DemoAccount(
+        "demo-pingshan",
+        "平山区政府工作人员（各县区政府）",
+        Role.DEPARTMENT_STAFF,
+        ("平山区政府", "各县区政府"),
+    ),
+    DemoAccount(
+        "demo-fagai",
+        "市发展改革委、市财政局兼职人员",
+        Role.DEPARTMENT_STAFF,
+        ("市发展改革委", "市财政局"),
+    ),
 )
 
 SECRETARIAT_APPS = ("documents", "tasks", "disclosure", "departments")
@@ -54,10 +64,14 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     User = get_user_model()
     demo_group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
     secretariat, _ = Group.objects.get_or_create(name=Role.SECRETARIAT)
-    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS))
+    secretariat.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS)
+    )
     results = []
     for acc in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=acc.username, defaults={"first_name": acc.label})
+        user, created = User.objects.get_or_create(
+            username=acc.username, defaults={"first_name": acc.label}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
         user.is_superuser = acc.superuser

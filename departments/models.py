@@ -71,7 +71,9 @@ class Membership(models.Model):
         verbose_name = _("部门成员")
         verbose_name_plural = _("部门成员")
         constraints = [
-            models.UniqueConstraint(fields=["user", "department"], name="uniq_membership_user_department")
+            models.UniqueConstraint(
+                fields=["user", "department"], name="uniq_membership_user_department"
+            )
         ]
 
     def __str__(self) -> str:

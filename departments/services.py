@@ -8,7 +8,9 @@ from django.db import transaction
 
 from .models import Department, DepartmentAlias, name_key
 
-_GROUP_RE = re.compile(r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)|[、]")
+_GROUP_RE = re.compile(
+    r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)|[、]"
+)
 _COUNTY_RE = re.compile(r"(?:县|区|县级市|市辖区)(?:人民)?政府$")
 
 

@@ -72,5 +72,12 @@ class CitationAdmin(admin.ModelAdmin):
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["source_name", "issue", "created_by", "created_at"]
-    readonly_fields = ["issue", "source_name", "source_sha256", "report", "created_by", "created_at"]
+    readonly_fields = [
+        "issue",
+        "source_name",
+        "source_sha256",
+        "report",
+        "created_by",
+        "created_at",
+    ]
     list_select_related = ["issue", "created_by"]

@@ -49,7 +49,12 @@ def catalogue_dict(item: DisclosureItem) -> dict:
         "item": item.item,
         "detail": item.detail,
         "timeliness": item.timeliness,
-        "rule": {"kind": item.rule_kind, "n": item.rule_n, "from": item.rule_from or None, "by": item.rule_by or None},
+        "rule": {
+            "kind": item.rule_kind,
+            "n": item.rule_n,
+            "from": item.rule_from or None,
+            "by": item.rule_by or None,
+        },
         "period": item.period,
         "channels": item.channels,
         "owner": item.owner,
@@ -68,7 +73,12 @@ def export_issues(issues=None) -> dict:
                 Prefetch(
                     "tasks",
                     queryset=Task.objects.order_by("order").prefetch_related(
-                        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("department").order_by("order"))
+                        Prefetch(
+                            "assignments",
+                            queryset=TaskAssignment.objects.select_related("department").order_by(
+                                "order"
+                            ),
+                        )
                     ),
                 ),
                 Prefetch("catalogue_items", queryset=DisclosureItem.objects.order_by("order")),

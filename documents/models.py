@@ -20,7 +20,9 @@ class GazetteIssue(models.Model):
     total_number = models.PositiveIntegerField(_("总期号"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     toc = models.JSONField(_("目录"), default=list, blank=True)
     source_text = models.TextField(_("导入原文"), blank=True)
     source_sha256 = models.CharField(_("原文摘要"), max_length=64, blank=True)
@@ -32,7 +34,9 @@ class GazetteIssue(models.Model):
         verbose_name = _("公报期次")
         verbose_name_plural = _("公报期次")
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="uniq_issue_year_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="uniq_issue_year_number")
+        ]
         indexes = [models.Index(fields=["status", "-published_on"], name="issue_status_pub_idx")]
 
     def __str__(self) -> str:
@@ -84,14 +88,18 @@ class Document(models.Model):
             ),
             models.UniqueConstraint(fields=["issue", "order"], name="uniq_document_issue_order"),
         ]
-        indexes = [models.Index(fields=["issuer_code", "number_year", "number_seq"], name="doc_number_parts_idx")]
+        indexes = [
+            models.Index(
+                fields=["issuer_code", "number_year", "number_seq"], name="doc_number_parts_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）" if self.number else self.title
 
 
 class Clause(models.Model):
-    """条款: a node of a document's outline (第一章, 一、, (一), 1., 第一条) or a paragraph in it."""
+    """条款: a node of a document's outline (第一章, 一、, (一), 1., 第一条) or a paragraph."""
 
     class Kind(models.TextChoices):
         CHAPTER = "chapter", _("章")
@@ -103,7 +111,9 @@ class Clause(models.Model):
         PARAGRAPH = "paragraph", _("段落")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="clauses")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     kind = models.CharField(_("层级"), max_length=10, choices=Kind.choices)
     label = models.CharField(_("序号"), max_length=20, blank=True)
     heading = models.CharField(_("标题"), max_length=200, blank=True)
@@ -116,7 +126,9 @@ class Clause(models.Model):
         verbose_name = _("条款")
         verbose_name_plural = _("条款")
         ordering = ["document", "order"]
-        constraints = [models.UniqueConstraint(fields=["document", "order"], name="uniq_clause_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="uniq_clause_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.path} {self.heading}".strip() or self.text[:30]
@@ -151,11 +163,15 @@ class Citation(models.Model):
 class ImportRun(models.Model):
     """导入记录: what one import of a gazette text did (for review and audit)."""
 
-    issue = models.ForeignKey(GazetteIssue, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
+    issue = models.ForeignKey(
+        GazetteIssue, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
     source_name = models.CharField(_("来源"), max_length=300, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
     report = models.JSONField(_("结果"), default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -61,9 +61,12 @@ class ImportReport:
         return dict(self.__dict__)
 
     def summary_lines(self) -> list[str]:
-        verb = {"created": "已创建", "replaced": "已替换", "unchanged": "内容未变", "appended": "已添加"}.get(
-            self.action, self.action
-        )
+        verb = {
+            "created": "已创建",
+            "replaced": "已替换",
+            "unchanged": "内容未变",
+            "appended": "已添加",
+        }.get(self.action, self.action)
         lines = [
             f"{'[试运行，未写入] ' if self.dry_run else ''}{self.issue}：{verb}"
             + ("，已发布" if self.published else ""),
@@ -77,7 +80,10 @@ class ImportReport:
             lines.append("新出现的部门（待审核）：" + "、".join(self.departments_created))
         lines.extend(f"  {c}" for c in self.task_changes)
         for w in self.warnings:
-            lines.append(f"警告 第{w['line']}行 {w.get('document', '')}：{w['message']} {w.get('raw', '')}".rstrip())
+            lines.append(
+                f"警告 第{w['line']}行 {w.get('document', '')}："
+                f"{w['message']} {w.get('raw', '')}".rstrip()
+            )
         return lines
 
 
@@ -126,12 +132,17 @@ def import_issue(
     """Import one gazette issue's text. Idempotent: the same text again changes nothing."""
     text, parsed = _parse(data, max_bytes)
     if not parsed.is_issue:
-        raise GazetteImportError("未找到公报期次标题（如“本溪市人民政府公报2018年第6号”）；单个文件请用 import_document 导入")
+        raise GazetteImportError(
+            "未找到公报期次标题（如“本溪市人民政府公报2018年第6号”）；"
+            "单个文件请用 import_document 导入"
+        )
     today = today or timezone.localdate()
     digest = sha256(text)
     for attempt in range(2):
         try:
-            return _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_run, user, today)
+            return _import_issue_once(
+                parsed, text, digest, source_name, publish, replace, dry_run, user, today
+            )
         except IntegrityError:
             # Another import of the same issue committed first; the second pass sees its row.
             if attempt:
@@ -139,10 +150,16 @@ def import_issue(
     raise AssertionError("unreachable")
 
 
-def _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_run, user, today) -> ImportReport:
+def _import_issue_once(
+    parsed, text, digest, source_name, publish, replace, dry_run, user, today
+) -> ImportReport:
     report = ImportReport(issue=f"{parsed.year}-{parsed.number}", dry_run=dry_run)
     with transaction.atomic():
-        issue = GazetteIssue.objects.select_for_update().filter(year=parsed.year, number=parsed.number).first()
+        issue = (
+            GazetteIssue.objects.select_for_update()
+            .filter(year=parsed.year, number=parsed.number)
+            .first()
+        )
         if issue is not None and issue.source_sha256 == digest:
             report.action = "unchanged"
             report.documents_unchanged = [d.number or d.title for d in issue.documents.all()]
@@ -157,7 +174,9 @@ def _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_
             issue.title = parsed.title or f"{parsed.year}年第{parsed.number}号"
             issue.total_number = parsed.total_number
             issue.published_on = parsed.published_on or issue.published_on
-            issue.toc = [{"title": e.title, "number": e.number, "section": e.section} for e in parsed.toc]
+            issue.toc = [
+                {"title": e.title, "number": e.number, "section": e.section} for e in parsed.toc
+            ]
             issue.source_text = text
             issue.source_sha256 = digest
             issue.save()
@@ -166,7 +185,11 @@ def _import_issue_once(parsed, text, digest, source_name, publish, replace, dry_
             publish_issue(issue)
             report.published = True
         ImportRun.objects.create(
-            issue=issue, source_name=source_name[:300], source_sha256=digest, report=report.as_dict(), created_by=user
+            issue=issue,
+            source_name=source_name[:300],
+            source_sha256=digest,
+            report=report.as_dict(),
+            created_by=user,
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -190,12 +213,18 @@ def import_document(
     today = today or timezone.localdate()
     report = ImportReport(issue=f"{year}-{number}", dry_run=dry_run, action="appended")
     with transaction.atomic():
-        issue, created = GazetteIssue.objects.select_for_update().get_or_create(
+        issue, _ = GazetteIssue.objects.select_for_update().get_or_create(
             year=year, number=number, defaults={"title": f"{year}年第{number}号"}
         )
-        _sync_documents(issue, parsed.documents, report, today, remove_missing=False, replace=replace)
+        _sync_documents(
+            issue, parsed.documents, report, today, remove_missing=False, replace=replace
+        )
         ImportRun.objects.create(
-            issue=issue, source_name=source_name[:300], source_sha256=sha256(text), report=report.as_dict(), created_by=user
+            issue=issue,
+            source_name=source_name[:300],
+            source_sha256=sha256(text),
+            report=report.as_dict(),
+            created_by=user,
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -221,7 +250,9 @@ def document_slug(pd: ParsedDocument, issue: GazetteIssue, order: int) -> str:
     return f"{issue.year}-{issue.number}-{order}"
 
 
-def _sync_documents(issue, parsed_docs, report, today, *, remove_missing: bool, replace: bool = True) -> None:
+def _sync_documents(
+    issue, parsed_docs, report, today, *, remove_missing: bool, replace: bool = True
+) -> None:
     resolver = DepartmentResolver()
     if remove_missing:
         # parse order becomes the order: move the old rows out of the way of (issue, order)
@@ -233,18 +264,31 @@ def _sync_documents(issue, parsed_docs, report, today, *, remove_missing: bool, 
     next_order = max((d.order for d in existing), default=0) + 1
     for index, pd in enumerate(parsed_docs, start=1):
         number = pd.number.whole if pd.number else ""
-        doc = by_number.get(number) if number else (by_order.get(index + 10000) if remove_missing else None)
+        doc = (
+            by_number.get(number)
+            if number
+            else (by_order.get(index + 10000) if remove_missing else None)
+        )
         if number:
-            other = Document.objects.filter(number=number).exclude(issue=issue).select_related("issue").first()
+            other = (
+                Document.objects.filter(number=number)
+                .exclude(issue=issue)
+                .select_related("issue")
+                .first()
+            )
             if other:
-                raise GazetteImportError(f"文号 {number} 已在 {other.issue} 中，不能重复导入", pd.first_line)
+                raise GazetteImportError(
+                    f"文号 {number} 已在 {other.issue} 中，不能重复导入", pd.first_line
+                )
         label = number or pd.title
         if doc is not None and not remove_missing and not replace:
             if _document_fingerprint(pd) == _stored_fingerprint(doc):
                 report.documents_unchanged.append(label)
                 seen.add(doc.pk)
                 continue
-            raise GazetteImportError(f"文件 {label} 已在该期中且内容不同；确认替换请加 --replace", pd.first_line)
+            raise GazetteImportError(
+                f"文件 {label} 已在该期中且内容不同；确认替换请加 --replace", pd.first_line
+            )
         order = index if remove_missing else (doc.order if doc else next_order)
         if not remove_missing and doc is None:
             next_order += 1
@@ -288,14 +332,18 @@ def _fill_document(doc: Document, pd: ParsedDocument, issue: GazetteIssue, order
     doc.public_marking = pd.public_marking[:40]
     doc.enclosure_title = pd.enclosure_title[:500]
     doc.body = pd.body
-    doc.attachments = [{"label": a.label, "title": a.title, "text": a.text, "line": a.line} for a in pd.attachments]
+    doc.attachments = [
+        {"label": a.label, "title": a.title, "text": a.text, "line": a.line} for a in pd.attachments
+    ]
     doc.warnings = [w.as_dict() for w in pd.warnings]
     doc.unplaced = "\n".join(pd.unplaced)
     doc.first_line = pd.first_line
 
 
 def _document_fingerprint(pd: ParsedDocument) -> str:
-    return hashlib.sha256((pd.title + "\n" + pd.body + "\n" + str(len(pd.catalogue))).encode()).hexdigest()
+    return hashlib.sha256(
+        (pd.title + "\n" + pd.body + "\n" + str(len(pd.catalogue))).encode()
+    ).hexdigest()
 
 
 def _stored_fingerprint(doc: Document) -> str:
@@ -311,13 +359,32 @@ def task_fingerprint(text: str, assignments: list[tuple[str, str]]) -> str:
     return hashlib.sha256(f"{body}\n{people}".encode()).hexdigest()
 
 
-DEADLINE_FIELDS = ("deadline_text", "deadline_kind", "due_on", "start_on", "every", "by", "n", "unit", "trigger")
+DEADLINE_FIELDS = (
+    "deadline_text",
+    "deadline_kind",
+    "due_on",
+    "start_on",
+    "every",
+    "by",
+    "n",
+    "unit",
+    "trigger",
+)
 
 
 def _deadline_values(spec) -> dict:
     if spec is None:
-        return {"deadline_text": "", "deadline_kind": "", "due_on": None, "start_on": None, "every": "",
-                "by": "", "n": None, "unit": "", "trigger": ""}
+        return {
+            "deadline_text": "",
+            "deadline_kind": "",
+            "due_on": None,
+            "start_on": None,
+            "every": "",
+            "by": "",
+            "n": None,
+            "unit": "",
+            "trigger": "",
+        }
     return {
         "deadline_text": spec.text[:200],
         "deadline_kind": spec.kind,
@@ -333,11 +400,18 @@ def _deadline_values(spec) -> dict:
 
 def compute_next_due(task: Task, today: date) -> date | None:
     return next_due(
-        task.deadline_kind, today, due_on=task.due_on, start_on=task.start_on, every=task.every or None, by=task.by or None
+        task.deadline_kind,
+        today,
+        due_on=task.due_on,
+        start_on=task.start_on,
+        every=task.every or None,
+        by=task.by or None,
     )
 
 
-def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report, today) -> None:
+def _sync_clauses_and_tasks(
+    doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report, today
+) -> None:
     doc.clauses.all().delete()
     # parents come before children: insert level by level so each level knows its parents' ids
     by_key: dict[int, Clause] = {}
@@ -383,14 +457,18 @@ def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: Departm
         matches = old.get(fp)
         if matches:
             task = matches.pop(0)
-            changed = [f for f in ("path", "heading", *DEADLINE_FIELDS) if getattr(task, f) != values[f]]
+            changed = [
+                f for f in ("path", "heading", *DEADLINE_FIELDS) if getattr(task, f) != values[f]
+            ]
             for key, value in values.items():
                 setattr(task, key, value)
             task.next_due = compute_next_due(task, today)
             task.save()
             if changed:
                 report.tasks_changed += 1
-                report.task_changes.append(f"变更 {doc.number} {pt.path} {pt.heading}：{'、'.join(changed)}")
+                report.task_changes.append(
+                    f"变更 {doc.number} {pt.path} {pt.heading}：{'、'.join(changed)}"
+                )
             else:
                 report.tasks_kept += 1
             continue
@@ -415,7 +493,9 @@ def _sync_clauses_and_tasks(doc: Document, pd: ParsedDocument, resolver: Departm
             task.delete()
 
 
-def _sync_catalogue(doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report) -> None:
+def _sync_catalogue(
+    doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report
+) -> None:
     """Update catalogue rows in place (matched by seq, area and item), so their ids survive."""
     existing = {(i.seq, i.area, i.item): i for i in doc.catalogue_items.all()}
     if existing:
@@ -448,15 +528,32 @@ def _sync_catalogue(doc: Document, pd: ParsedDocument, resolver: DepartmentResol
 
 
 CATALOGUE_FIELDS = [
-    "order", "seq", "area", "item", "detail", "timeliness", "rule_kind", "rule_n", "rule_from", "rule_by",
-    "period", "channels", "owner", "owner_department", "supervision", "line",
+    "order",
+    "seq",
+    "area",
+    "item",
+    "detail",
+    "timeliness",
+    "rule_kind",
+    "rule_n",
+    "rule_from",
+    "rule_by",
+    "period",
+    "channels",
+    "owner",
+    "owner_department",
+    "supervision",
+    "line",
 ]
 
 
 def _sync_citations(doc: Document, pd: ParsedDocument, report) -> None:
     doc.citations.all().delete()
     Citation.objects.bulk_create(
-        [Citation(document=doc, number=c.number, title=c.title[:300], line=c.line) for c in pd.citations]
+        [
+            Citation(document=doc, number=c.number, title=c.title[:300], line=c.line)
+            for c in pd.citations
+        ]
     )
     report.citations += len(pd.citations)
 

@@ -32,7 +32,9 @@ class Task(models.Model):
         PARENTHETICAL = "parenthetical", _("责任括注")
         PROSE = "prose", _("正文表述")
 
-    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="tasks")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="tasks"
+    )
     clause = models.ForeignKey(
         "documents.Clause", on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
@@ -41,12 +43,18 @@ class Task(models.Model):
     heading = models.CharField(_("标题"), max_length=200, blank=True)
     text = models.TextField(_("任务内容"))
     raw = models.CharField(_("责任括注原文"), max_length=500, blank=True)
-    origin = models.CharField(_("来源"), max_length=16, choices=Origin.choices, default=Origin.PARENTHETICAL)
+    origin = models.CharField(
+        _("来源"), max_length=16, choices=Origin.choices, default=Origin.PARENTHETICAL
+    )
     fingerprint = models.CharField(_("内容指纹"), max_length=64, db_index=True)
 
     deadline_text = models.CharField(_("时限原文"), max_length=200, blank=True)
     deadline_kind = models.CharField(
-        _("时限类型"), max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.NONE, blank=True
+        _("时限类型"),
+        max_length=10,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.NONE,
+        blank=True,
     )
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
     start_on = models.DateField(_("起始日期"), null=True, blank=True)
@@ -94,7 +102,9 @@ class TaskAssignment(models.Model):
         RESPONSIBLE = "responsible", _("责任单位")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey("departments.Department", on_delete=models.PROTECT, related_name="assignments")
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
@@ -104,7 +114,11 @@ class TaskAssignment(models.Model):
         verbose_name = _("任务分工")
         verbose_name_plural = _("任务分工")
         ordering = ["task", "order"]
-        constraints = [models.UniqueConstraint(fields=["task", "department"], name="uniq_assignment_task_department")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "department"], name="uniq_assignment_task_department"
+            )
+        ]
         indexes = [models.Index(fields=["department", "role"], name="assignment_dept_role_idx")]
 
     def __str__(self) -> str:
@@ -116,9 +130,15 @@ class ProgressReport(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_reports")
     department = models.ForeignKey(
-        "departments.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="progress_reports"
+        "departments.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     text = models.TextField(_("进展情况"))
     status_change = models.CharField(_("状态变更"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)

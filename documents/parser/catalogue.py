@@ -23,7 +23,7 @@ HEADER_FIELDS = [
     (re.compile(r"公开事项|事项|公开内容|内容"), "item"),
     (re.compile(r"时效|时限"), "timeliness"),
     (re.compile(r"期限|公示期"), "period"),
-    (re.compile(r"方式|渠道|载体") , "channels"),
+    (re.compile(r"方式|渠道|载体"), "channels"),
     (re.compile(r"主体|责任|单位|部门"), "owner"),
     (re.compile(r"监督"), "supervision"),
 ]
@@ -84,8 +84,11 @@ def _cells(lines: list[Line]) -> list[Cell]:
 
 def _is_name(text: str) -> bool:
     first = text.split("\n", 1)[0].strip()
-    return bool(first) and len(first) <= 30 and not re.search(r"[。;；,，:：]", first) and not re.match(
-        r"^(?:包括|\d+[.．、])", first
+    return (
+        bool(first)
+        and len(first) <= 30
+        and not re.search(r"[。;；,，:：]", first)
+        and not re.match(r"^(?:包括|\d+[.．、])", first)
     )
 
 
@@ -94,7 +97,9 @@ def _lead_sentence(detail: str) -> str:
     return m.group(1) if m else ""
 
 
-def parse_catalogue(lines: list[Line]) -> tuple[list[ParsedCatalogueRow], list[ParseWarning], list[str]]:
+def parse_catalogue(
+    lines: list[Line],
+) -> tuple[list[ParsedCatalogueRow], list[ParseWarning], list[str]]:
     """Rows, warnings and unplaced raw text from the lines of a catalogue attachment."""
     start = find_header(lines)
     if start is None:
@@ -113,7 +118,11 @@ def parse_catalogue(lines: list[Line]) -> tuple[list[ParsedCatalogueRow], list[P
             if rx.search(name) and field not in fields:
                 fields.append(field)
                 break
-    tail_fields = [f for f in ("channels", "owner", "supervision") if f in fields] or ["channels", "owner", "supervision"]
+    tail_fields = [f for f in ("channels", "owner", "supervision") if f in fields] or [
+        "channels",
+        "owner",
+        "supervision",
+    ]
 
     groups: list[tuple[Cell, list[Cell]]] = []
     expected = 1
@@ -132,10 +141,16 @@ def parse_catalogue(lines: list[Line]) -> tuple[list[ParsedCatalogueRow], list[P
         pos = 0
         first_sub = True
         while pos < len(group) and any(c.text for c in group[pos:]):
-            row, used, area_out = _parse_row(group[pos:], seq_cell.text, area, first_sub, len(tail_fields))
+            row, used, area_out = _parse_row(
+                group[pos:], seq_cell.text, area, first_sub, len(tail_fields)
+            )
             if row is None:
                 raw = "\n".join(c.text for c in group[pos:] if c.text)
-                warnings.append(ParseWarning(seq_cell.line, f"目录清单第{seq_cell.text}行无法还原，已保留原文", raw))
+                warnings.append(
+                    ParseWarning(
+                        seq_cell.line, f"目录清单第{seq_cell.text}行无法还原，已保留原文", raw
+                    )
+                )
                 unplaced.append(raw)
                 break
             rows.append(row)
@@ -148,7 +163,9 @@ def parse_catalogue(lines: list[Line]) -> tuple[list[ParsedCatalogueRow], list[P
 def _parse_row(cells: list[Cell], seq: str, current_area: str, first_sub: bool, n_tail: int):
     texts = [c.text for c in cells]
     # the period cell anchors the row
-    p = next((k for k in range(1, len(texts)) if texts[k] and PERIOD_RE.match(squash(texts[k]))), None)
+    p = next(
+        (k for k in range(1, len(texts)) if texts[k] and PERIOD_RE.match(squash(texts[k]))), None
+    )
     if p is None:
         return None, 0, current_area
     p_end = p

@@ -39,10 +39,14 @@ RECURRING_YEAR_RE = re.compile(
 RECURRING_QUARTER_RE = re.compile(r"每(?:个)?季(?:度)?(?:末|底|结束前|结束后|初)?")
 RECURRING_HALF_RE = re.compile(r"每半年")
 RECURRING_MONTH_RE = re.compile(r"每(?:个)?月(?:(?P<d>\d{1,2})\s*日)?")
-ONGOING_RE = re.compile(rf"(?:{Y}\s*(?:{M})?\s*(?:起|开始|以来)\s*)?(?:持续推进|长期坚持|持续开展|长期推进|常态化推进|持续实施)")
+ONGOING_RE = re.compile(
+    rf"(?:{Y}\s*(?:{M})?\s*(?:起|开始|以来)\s*)?(?:持续推进|长期坚持|持续开展|长期推进|常态化推进|持续实施)"
+)
 ONGOING_FROM_RE = re.compile(rf"{Y}\s*(?:{M})?\s*(?:起|开始)")
 DUE_DAY_RE = re.compile(rf"(?:{Y})?\s*{M}\s*{D}\s*(?P<before>{BEFORE})?")
-DUE_QUARTER_RE = re.compile(rf"{Y}\s*第?(?P<q>[一二三四1234])季度(?:末|底)?\s*(?P<before>{BEFORE})?")
+DUE_QUARTER_RE = re.compile(
+    rf"{Y}\s*第?(?P<q>[一二三四1234])季度(?:末|底)?\s*(?P<before>{BEFORE})?"
+)
 DUE_HALF_RE = re.compile(rf"{Y}\s*(?P<h>上|下)半年\s*(?P<before>{BEFORE})?")
 DUE_MONTH_RE = re.compile(rf"{Y}\s*{M}\s*(?P<end>上旬|中旬|下旬|底|末)?\s*(?P<before>{BEFORE})?")
 DUE_YEAR_RE = re.compile(
@@ -75,7 +79,9 @@ def _trigger_before(text: str, pos: int) -> str | None:
         if m:
             head = head[m[-1].end() :]
     head = re.sub(r"^(?:至少|当|在|于|从|由)+", "", head)
-    head = re.sub(r"(?:之日)?(?:起|后|以后)$", lambda m: "之日" if "之日" in m.group(0) else "", head)
+    head = re.sub(
+        r"(?:之日)?(?:起|后|以后)$", lambda m: "之日" if "之日" in m.group(0) else "", head
+    )
     head = head.strip()
     return head or None
 
@@ -84,7 +90,9 @@ def _spec(kind: str, text: str, m: re.Match, **kw) -> tuple[int, DeadlineSpec]:
     return m.start(), DeadlineSpec(kind=kind, text=text.strip(), **kw)
 
 
-def parse_deadline(text: str, ref_year: int | None = None, strict: bool = False) -> DeadlineSpec | None:
+def parse_deadline(
+    text: str, ref_year: int | None = None, strict: bool = False
+) -> DeadlineSpec | None:
     """Read the first deadline in ``text``.
 
     ``strict`` is for running prose: a bare year or month counts only with 前/底/完成 after it,
@@ -131,7 +139,11 @@ def parse_deadline(text: str, ref_year: int | None = None, strict: bool = False)
     if m:
         start = None
         if m.group("y"):
-            start = date(int(m.group("y")), int(m.group("m") or 1), 1) if 1 <= int(m.group("m") or 1) <= 12 else None
+            start = (
+                date(int(m.group("y")), int(m.group("m") or 1), 1)
+                if 1 <= int(m.group("m") or 1) <= 12
+                else None
+            )
         found.append(_spec("ongoing", m.group(0), m, start=start))
     else:
         m = ONGOING_FROM_RE.search(text)
@@ -175,7 +187,7 @@ def parse_deadline(text: str, ref_year: int | None = None, strict: bool = False)
         if overlaps(m) or any(p == m.start() for p, _ in found):
             continue
         tail = text[m.end() : m.end() + 6]
-        if strict and not (m.group("before") or m.group("end") and "前" in tail[:2]):
+        if strict and not (m.group("before") or (m.group("end") and "前" in tail[:2])):
             continue
         if re.match(r"\s*\d{1,2}\s*日", text[m.end() :]):
             continue
@@ -202,8 +214,12 @@ def parse_deadline(text: str, ref_year: int | None = None, strict: bool = False)
             found.append(_spec("due", m.group(0), m, due=date(ref_year, 12, 31)))
 
     if strict and ref_year:
-        # in running prose a date before the document's year is history (1998年底前建成), not a deadline
-        found = [(p, s) for p, s in found if not (s.due and s.due.year < ref_year) and not (s.start and s.start.year < ref_year)]
+        # in running prose a date before the document's year is history (1998年底前建成)
+        found = [
+            (p, s)
+            for p, s in found
+            if not (s.due and s.due.year < ref_year) and not (s.start and s.start.year < ref_year)
+        ]
     if not found:
         return None
     found.sort(key=lambda item: item[0])
@@ -233,7 +249,12 @@ def parse_rule(text: str) -> CatalogueRule:
         unit = UNIT_MAP[m.group("unit")]
         kind = {"working_days": "working_days", "hours": "hours", "days": "days"}[unit]
         candidates.append(
-            (m.start(), CatalogueRule(kind=kind, n=int(m.group("n")), trigger=_trigger_before(text, m.start())))
+            (
+                m.start(),
+                CatalogueRule(
+                    kind=kind, n=int(m.group("n")), trigger=_trigger_before(text, m.start())
+                ),
+            )
         )
     m = ANNUAL_RE.search(text)
     if m:

@@ -20,12 +20,13 @@ from .responsibility import (
 from .text import Line
 
 HEADING_MAX = 40
+HEADING_RE = re.compile(rf"^([^。；;：:！？!?]{{1,{HEADING_MAX}}})[。：:](.*)$", re.S)
 
 
 def split_heading(rest: str) -> tuple[str, str]:
     """(heading, text) of a numbered line: 指导思想。全面贯彻… → (指导思想, 全面贯彻…)."""
     rest = rest.strip()
-    m = re.match(r"^([^。；;：:！？!?]{1,%d})[。：:](.*)$" % HEADING_MAX, rest, re.S)
+    m = HEADING_RE.match(rest)
     if m and (len(m.group(1)) <= 30 or not re.search(r"[，,]", m.group(1))):
         return m.group(1).strip(), m.group(2).strip()
     if len(rest) <= HEADING_MAX and not re.search(r"[。；;，,]", rest):
@@ -49,6 +50,15 @@ def label_for(kind: str, n: str) -> str:
     }[kind]
 
 
+def match_marker(text: str) -> tuple[str, int, re.Match | None]:
+    """The outline marker a line starts with: (kind, rank, match), or ("paragraph", -1, None)."""
+    for kind, rank, rx in OUTLINE_MARKERS:
+        m = rx.match(text)
+        if m:
+            return kind, rank, m
+    return "paragraph", -1, None
+
+
 def build_outline(lines: list[Line]) -> list[ParsedClause]:
     clauses: list[ParsedClause] = []
     stack: list[tuple[int, ParsedClause]] = []  # (rank, clause)
@@ -56,12 +66,7 @@ def build_outline(lines: list[Line]) -> list[ParsedClause]:
         text = ln.text
         if not text:
             continue
-        for kind, rank, rx in OUTLINE_MARKERS:
-            m = rx.match(text)
-            if m:
-                break
-        else:
-            m = None
+        kind, rank, m = match_marker(text)
         if m:
             label = label_for(kind, m.group("n"))
             rest = m.group("rest")

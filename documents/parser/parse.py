@@ -21,7 +21,7 @@ from .model import (
     ParseWarning,
     TocEntry,
 )
-from .outline import build_outline, extract_tasks
+from .outline import build_outline, extract_tasks, match_marker
 from .patterns import (
     ADDRESSEE_HINT_RE,
     ADDRESSEE_RE,
@@ -48,9 +48,13 @@ from .patterns import (
 )
 from .text import DEFAULT_MAX_BYTES, Line, check_text, decode, normalize, split_lines
 
+LIST_ITEM_RE = re.compile(r"^\d{1,2}[.．、]\S.{0,78}$")
 SENTENCE_END_RE = re.compile(r"[。；;！!？?]$")
+CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[\s\u00a0\u3000]+(?=[\u4e00-\u9fff])")
 ENCLOSE_RE = re.compile(r"《(?P<t>[^《》]{4,120})》(?:[^。]{0,12}?)(?:印发|转发|发布|下发|颁布)")
-ORGAN_DATE_RE = re.compile(r"^(?P<organ>[\u4e00-\u9fff（）()·\s]{2,60}?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+ORGAN_DATE_RE = re.compile(
+    r"^(?P<organ>[\u4e00-\u9fff（）()·\s]{2,60}?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$"
+)
 
 
 # --- public entry points -------------------------------------------------------------------
@@ -115,7 +119,9 @@ def is_addressee(t: str) -> bool:
     who = m.group("who")
     if len(who) > 200 or re.search(r"[《》]|现将|根据|为了|为进一步|经.{0,6}同意", who):
         return False
-    return bool(ADDRESSEE_HINT_RE.search(who)) and (who.startswith("各") or "、" in who or "，" in who or "," in who or len(who) <= 30)
+    return bool(ADDRESSEE_HINT_RE.search(who)) and (
+        who.startswith("各") or "、" in who or "，" in who or "," in who or len(who) <= 30
+    )
 
 
 def _non_blank(lines: list[Line], i: int, count: int) -> list[int]:
@@ -178,7 +184,13 @@ def _parse_toc(lines: list[Line]) -> list[TocEntry]:
             continue
         m = TOC_ENTRY_RE.match(t)
         if m:
-            entries.append(TocEntry(title=m.group("title").strip(), number=squash(m.group("number")), section=section))
+            entries.append(
+                TocEntry(
+                    title=m.group("title").strip(),
+                    number=squash(m.group("number")),
+                    section=section,
+                )
+            )
     return entries
 
 
@@ -199,7 +211,9 @@ def find_document_starts(lines: list[Line]) -> list[int]:
             ahead = _non_blank(lines, i + 1, 5)
             num = next((j for j in ahead if is_number_line(lines[j].text)), None)
             if num is not None and all(
-                is_header_line(lines[j].text) or organ_names(lines[j].text) or is_title_fragment(lines[j].text)
+                is_header_line(lines[j].text)
+                or organ_names(lines[j].text)
+                or is_title_fragment(lines[j].text)
                 for j in ahead
                 if j < num
             ):
@@ -231,7 +245,9 @@ def find_document_starts(lines: list[Line]) -> list[int]:
         if is_title_line(t):
             ahead = _non_blank(lines, i + 1, 4)
             addr = next((j for j in ahead if is_addressee(lines[j].text)), None)
-            if addr is not None and all(is_title_fragment(lines[j].text) for j in ahead if j < addr):
+            if addr is not None and all(
+                is_title_fragment(lines[j].text) for j in ahead if j < addr
+            ):
                 starts.append(i)
                 consumed_until = addr
                 i = addr + 1
@@ -274,7 +290,9 @@ def parse_number(text: str) -> DocumentNumber | None:
         return None
     code = m.group("code")
     whole = f"{code}〔{m.group('year')}〕{int(m.group('seq'))}号"
-    return DocumentNumber(whole=whole, code=code, year=int(m.group("year")), seq=int(m.group("seq")))
+    return DocumentNumber(
+        whole=whole, code=code, year=int(m.group("year")), seq=int(m.group("seq"))
+    )
 
 
 def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocument:
@@ -290,7 +308,9 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
         t = lines[idx[pos]].text
         if is_header_line(t):
             header_bodies.extend(
-                p for p in re.split(r"[\s\u3000\u00a0]+", HEADER_LINE_RE.match(t).group("body")) if p
+                p
+                for p in re.split(r"[\s\u3000\u00a0]+", HEADER_LINE_RE.match(t).group("body"))
+                if p
             )
             pos += 1
         elif organ_names(t) and not is_number_line(t):
@@ -308,7 +328,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
         if is_addressee(t):
             addr_pos = k
             break
-        if is_title_fragment(t) and (doc.number is None or not title_parts or k == pos or _prev_is_title(lines, idx, k)):
+        if is_title_fragment(t):
             title_parts.append(t)
             continue
         break
@@ -325,7 +345,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
             a = idx[addr_pos]
             lines[a] = Line(lines[a].no, rest, rest)
             body_pos = addr_pos
-    doc.title = "".join(squash(p) if _is_cjk_join(p) else p.strip() for p in title_parts)
+    doc.title = CJK_GAP_RE.sub("", "".join(p.strip() for p in title_parts))
     if not doc.title:
         doc.warnings.append(ParseWarning(doc.first_line, "未识别到文件标题"))
     if header_bodies:
@@ -340,7 +360,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     body_lines = _parse_signature(doc, body_lines)
     if not doc.issuer and doc.signatories:
         doc.issuer = "、".join(doc.signatories)
-    main_lines, attachment_lines = _split_attachments(doc, body_lines)
+    main_lines = _split_attachments(doc, body_lines)
     doc.body = "\n".join(ln.text for ln in main_lines)
     doc.clauses = build_outline(main_lines)
     year = doc.signed_on.year if doc.signed_on else (doc.number.year if doc.number else ref_year)
@@ -349,14 +369,6 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     doc.unplaced.extend(unplaced)
     doc.citations = _citations(doc, lines)
     return doc
-
-
-def _prev_is_title(lines: list[Line], idx: list[int], k: int) -> bool:
-    return k > 0 and not is_number_line(lines[idx[k - 1]].text) or True
-
-
-def _is_cjk_join(part: str) -> bool:
-    return True
 
 
 def _parse_signature(doc: ParsedDocument, body: list[Line]) -> list[Line]:
@@ -444,7 +456,12 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
     # no quoted title to match: take short title-like lines before the first paragraph
     parts = []
     j = k
-    while j < len(body) and len(parts) < 3 and is_title_fragment(body[j].text) and not _is_marker(body[j].text):
+    while (
+        j < len(body)
+        and len(parts) < 3
+        and is_title_fragment(body[j].text)
+        and not _is_marker(body[j].text)
+    ):
         parts.append(body[j].text)
         j += 1
     if parts and j < len(body):
@@ -454,56 +471,67 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
 
 
 def _is_marker(t: str) -> bool:
-    from .patterns import OUTLINE_MARKERS
-
-    return any(rx.match(t) for _, _, rx in OUTLINE_MARKERS) or bool(ATTACHMENT_START_RE.match(squash(t)))
+    return match_marker(t)[2] is not None or bool(ATTACHMENT_START_RE.match(squash(t)))
 
 
-def _split_attachments(doc: ParsedDocument, body: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Cut attachment sections (附件 / 附件1 alone on a line) off the main body."""
+def _split_attachments(doc: ParsedDocument, body: list[Line]) -> list[Line]:
+    """Cut attachment sections (附件 / 附件1 alone on a line) off the main body, which is returned.
+
+    The attachment list (附件：1．… 2．…) stays in the body as one paragraph.
+    """
     listed: list[str] = []
-    starts = []
-    in_list = False
+    starts: list[int] = []
+    main: list[Line] = []
+    list_line: int | None = None
     for k, ln in enumerate(body):
         st = squash(ln.text)
-        if not st:
+        if starts or not st:
+            if not starts:
+                main.append(ln)
+            if ATTACHMENT_START_RE.match(st):
+                starts.append(k)
             continue
         m = ATTACHMENT_LIST_RE.match(st)
         if m and not ATTACHMENT_START_RE.match(st):
             listed.append(re.sub(r"^\d{1,2}[.．、]", "", m.group("rest")))
-            in_list = True
+            list_line = len(main)
+            main.append(ln)
             continue
-        if in_list and re.match(r"^\d{1,2}[.．、]\S", st) and len(st) <= 80 and not SENTENCE_END_RE.search(st):
+        if list_line is not None and LIST_ITEM_RE.match(st) and not SENTENCE_END_RE.search(st):
             listed.append(re.sub(r"^\d{1,2}[.．、]", "", st))
+            first = main[list_line]
+            main[list_line] = Line(first.no, first.raw, f"{first.text}\n{ln.text}")
             continue
-        in_list = False
+        list_line = None
         if ATTACHMENT_START_RE.match(st):
             starts.append(k)
+            continue
+        main.append(ln)
     if not starts:
-        rows, warns, unplaced = parse_catalogue(body)
-        if rows:
-            doc.catalogue, _ = rows, doc.warnings.extend(warns)
-            doc.unplaced.extend(unplaced)
-            header = find_header(body)
-            return body[:header], body[header:]
-        return body, []
-    main = body[: starts[0]]
+        header = find_header(main)
+        if header is not None:
+            _add_catalogue(doc, main[header:])
+            return main[:header]
+        return main
     for a, s in enumerate(starts):
         e = starts[a + 1] if a + 1 < len(starts) else len(body)
         section = body[s + 1 : e]
-        label = squash(body[s].text).rstrip(":：")
         title, used = _attachment_title(section, listed, a)
-        text_lines = [ln for ln in section[used:] if ln.text]
+        text = "\n".join(ln.raw.rstrip() if ln.raw.strip() else "" for ln in section[used:])
+        label = squash(body[s].text).rstrip(":：")
         doc.attachments.append(
-            ParsedAttachment(label=label, title=title, text="\n".join(ln.raw.rstrip() if ln.raw.strip() else "" for ln in section[used:]).strip("\n"), line=body[s].no)
+            ParsedAttachment(label=label, title=title, text=text.strip("\n"), line=body[s].no)
         )
         if find_header(section) is not None:
-            rows, warns, unplaced = parse_catalogue(section)
-            doc.catalogue.extend(rows)
-            doc.warnings.extend(warns)
-            doc.unplaced.extend(unplaced)
-        del text_lines
-    return main, body[starts[0] :]
+            _add_catalogue(doc, section)
+    return main
+
+
+def _add_catalogue(doc: ParsedDocument, lines: list[Line]) -> None:
+    rows, warns, unplaced = parse_catalogue(lines)
+    doc.catalogue.extend(rows)
+    doc.warnings.extend(warns)
+    doc.unplaced.extend(unplaced)
 
 
 def _attachment_title(section: list[Line], listed: list[str], index: int) -> tuple[str, int]:
@@ -512,7 +540,7 @@ def _attachment_title(section: list[Line], listed: list[str], index: int) -> tup
         return "", 0
     candidates = [squash(x) for x in listed]
     joined = ""
-    for count, k in enumerate(nb[:4], start=1):
+    for k in nb[:4]:
         joined += squash(section[k].text)
         if joined in candidates:
             return joined, k + 1
@@ -551,5 +579,7 @@ def _citations(doc: ParsedDocument, lines: list[Line]) -> list[ParsedCitation]:
                 continue
             before = t[: m.start()].rstrip("(（ ")
             qm = QUOTED_TITLE_BEFORE_RE.search(before)
-            found[whole] = ParsedCitation(number=whole, title=qm.group("title") if qm else "", line=ln.no)
+            found[whole] = ParsedCitation(
+                number=whole, title=qm.group("title") if qm else "", line=ln.no
+            )
     return list(found.values())

@@ -28,7 +28,9 @@ CITATION_LEAD_RE = re.compile(
 )
 QUOTED_TITLE_BEFORE_RE = re.compile(r"《(?P<title>[^《》]{2,160})》\s*$")
 
-DATE_RE = re.compile(r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+DATE_RE = re.compile(
+    r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
 DATE_LINE_RE = re.compile(rf"^{DATE_RE.pattern}$")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -50,11 +52,17 @@ ADDRESSEE_HINT_RE = re.compile(r"各|人民政府|部门|单位|机构|委|局|�
 ATTACHMENT_START_RE = re.compile(rf"^附\s*件\s*(?P<n>\d{{0,2}})\s*{COLON}?$")
 ATTACHMENT_LIST_RE = re.compile(rf"^附\s*件\s*{COLON}\s*(?P<rest>\S.*)$")
 
-ISSUE_TITLE_RE = re.compile(r"(?P<title>[\u4e00-\u9fff]{2,24}?公报)\s*(?P<y>\d{4})\s*年\s*第\s*(?P<n>\d{1,3})\s*(?:号|期)")
+ISSUE_TITLE_RE = re.compile(
+    r"(?P<title>[\u4e00-\u9fff]{2,24}?公报)\s*(?P<y>\d{4})\s*年\s*第\s*(?P<n>\d{1,3})\s*(?:号|期)"
+)
 TOTAL_RE = re.compile(r"总\s*第\s*(?P<t>\d{1,5})\s*期")
-PUBLISHED_RE = re.compile(r"(?:发布日期|发布时间|出版日期|印发日期)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)")
+PUBLISHED_RE = re.compile(
+    r"(?:发布日期|发布时间|出版日期|印发日期)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+)
 TOC_HEAD_RE = re.compile(r"^目\s*录$")
-TOC_ENTRY_RE = re.compile(rf"^(?P<title>.{{4,200}}?)\s*{LP}(?P<number>[^()（）]{{2,30}}?〔\d{{4}}〕\d{{1,5}}号){RP}$")
+TOC_ENTRY_RE = re.compile(
+    rf"^(?P<title>.{{4,200}}?)\s*{LP}(?P<number>[^()（）]{{2,30}}?〔\d{{4}}〕\d{{1,5}}号){RP}$"
+)
 
 # Outline markers, by rank: 第一章 > 一、 > 第一条 > (一) > 1. > (1).
 OUTLINE_MARKERS: list[tuple[str, int, re.Pattern]] = [
@@ -68,7 +76,20 @@ OUTLINE_MARKERS: list[tuple[str, int, re.Pattern]] = [
 
 WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def cn_to_int(text: str) -> int | None:

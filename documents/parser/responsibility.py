@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from .deadlines import parse_deadline
 from .model import DeadlineSpec, ParsedAssignment
 
-ROLE_WORDS_RE = re.compile(r"牵头|负责|配合|责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|主办单位|承办单位|参与单位")
+ROLE_WORDS_RE = re.compile(
+    r"牵头|负责|配合|责任部门|责任单位|牵头单位|牵头部门|配合单位|配合部门|协办单位|主办单位|承办单位|参与单位"
+)
 LABEL_RE = re.compile(
     r"(?P<label>责任部门|责任单位|牵头单位|牵头部门|主办单位|主责单位|配合单位|配合部门|协办单位|参与单位|协助单位)\s*[:：]"
 )
@@ -41,7 +43,9 @@ VERB_RE = re.compile(
     r"(?P<how>按职责分工|按照职责分工|按职责|分别|共同|各自)?\s*"
     r"(?P<verb>牵头负责|牵头落实|牵头|负责落实|负责|抓好落实|落实|配合落实|配合|参与|协助|协同)$"
 )
-DEADLINE_LABEL_RE = re.compile(r"(?:完成时限|完成时间|时限要求|时间要求|时间节点|时限)\s*[:：]?\s*(?P<when>.+)$")
+DEADLINE_LABEL_RE = re.compile(
+    r"(?:完成时限|完成时间|时限要求|时间要求|时间节点|时限)\s*[:：]?\s*(?P<when>.+)$"
+)
 FIRST_IS_LEAD_RE = re.compile(r"列(?:在)?(?:首位|第一位)的(?:部门|单位)为牵头(?:部门|单位)")
 SAME_BELOW_RE = re.compile(r"^下同$")
 # Groups written with 、 inside must not be split: 各区、县级市.
@@ -61,7 +65,9 @@ DEPT_SUFFIX_RE = re.compile(
     r"(?:局|委|办|厅|部|院|署|会|中心|政府|部门|单位|机构|分局|支行|分行|银行|协会|联合会|公司|集团|本钢|"
     r"残联|妇联|团市委|总工会|工会|科协|法院|检察院|管委会|委员会|办公室|队|站|所|台|社|馆|校|团)$"
 )
-GROUP_RE = re.compile(r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)")
+GROUP_RE = re.compile(
+    r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)"
+)
 
 
 def normalize_punct(text: str) -> str:
@@ -131,7 +137,9 @@ def _add(out: list[ParsedAssignment], names: list[str], role: str) -> None:
             seen.add(name)
 
 
-def parse_responsibility(content: str, first_is_lead: bool = False, ref_year: int | None = None) -> Responsibility:
+def parse_responsibility(
+    content: str, first_is_lead: bool = False, ref_year: int | None = None
+) -> Responsibility:
     """Parse the inside of a parenthetical. Raises NotResponsibility or UnreadableResponsibility."""
     text = normalize_punct(content)
     if not ROLE_WORDS_RE.search(text):
@@ -171,7 +179,9 @@ def parse_responsibility(content: str, first_is_lead: bool = False, ref_year: in
             _parse_verbs(seg, assignments)
     if not responsibility_seen or not assignments:
         raise UnreadableResponsibility("括注中没有可识别的责任部门")
-    return Responsibility(assignments=assignments, deadline=deadline, first_is_lead=sets_first_is_lead)
+    return Responsibility(
+        assignments=assignments, deadline=deadline, first_is_lead=sets_first_is_lead
+    )
 
 
 def _deadline(text: str, ref_year: int | None) -> DeadlineSpec:

@@ -42,7 +42,9 @@ def check_text(text: str) -> None:
     if not text or not text.strip():
         raise ParseError("文件为空")
     sample = text[:20000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    controls = sum(
+        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v"
+    )
     if controls > max(8, len(sample) // 50):
         raise ParseError("不是文本文件（控制字符过多）")
 
@@ -50,7 +52,9 @@ def check_text(text: str) -> None:
 def normalize(text: str) -> str:
     """Line endings to LF; drop BOM and zero-width marks. Other characters stay as written."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\ufeff", "").replace("\u200b", "").replace("\u200c", "").replace("\u200d", "")
+    return (
+        text.replace("\ufeff", "").replace("\u200b", "").replace("\u200c", "").replace("\u200d", "")
+    )
 
 
 # Places to break a document that arrived as one line (a page copied without breaks).

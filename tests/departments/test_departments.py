@@ -37,7 +37,13 @@ def test_resolver_merges_aliases_and_creates_unknown_names_for_review():
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("各区、县级市", "group"), ("有关部门", "group"), ("桓仁县政府", "county"), ("市税务局", "city"), ("本溪银监分局", "other")],
+    [
+        ("各区、县级市", "group"),
+        ("有关部门", "group"),
+        ("桓仁县政府", "county"),
+        ("市税务局", "city"),
+        ("本溪银监分局", "other"),
+    ],
 )
 def test_guess_kind(name, kind):
     assert guess_kind(name) == kind
@@ -66,7 +72,9 @@ def test_seed_demo_creates_one_account_per_role_with_memberships(settings):
     for acc in DEMO_ACCOUNTS:
         user = authenticate(username=acc.username, password=DEMO_PASSWORD)
         assert user is not None, acc.username
-        assert set(Membership.objects.filter(user=user).values_list("department__name", flat=True)) == set(acc.departments)
+        assert set(
+            Membership.objects.filter(user=user).values_list("department__name", flat=True)
+        ) == set(acc.departments)
         if acc.role:
             assert user.groups.filter(name=acc.role).exists()
     call_command("seed_demo", stdout=__import__("io").StringIO())  # twice is fine

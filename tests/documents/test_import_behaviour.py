@@ -45,7 +45,9 @@ def test_different_text_needs_replace(seed_text):
     assert counts() == before
 
 
-def test_replace_keeps_progress_of_unchanged_tasks_and_reports_changes(seed_text, django_user_model):
+def test_replace_keeps_progress_of_unchanged_tasks_and_reports_changes(
+    seed_text, django_user_model
+):
     import_issue(seed_text)
     kept = Task.objects.get(document__number="本政发〔2018〕15号", path="二.(一).1")
     dropped_doc_tasks = Task.objects.filter(document__number="本政办发〔2018〕58号").count()
@@ -55,7 +57,11 @@ def test_replace_keeps_progress_of_unchanged_tasks_and_reports_changes(seed_text
     reworded = Task.objects.get(document__number="本政发〔2018〕13号", path="二.(一).3")
 
     # one deadline changed, one task reworded, the 58号 document dropped
-    text = seed_text.replace("(市财政局牵头,市发展改革委、市国土资源局、市农委、市水务局、市林业局等部门配合;2019年2月", "(市财政局牵头,市发展改革委、市国土资源局、市农委、市水务局、市林业局等部门配合;2019年4月", 1)
+    text = seed_text.replace(
+        "(市财政局牵头,市发展改革委、市国土资源局、市农委、市水务局、市林业局等部门配合;2019年2月",
+        "(市财政局牵头,市发展改革委、市国土资源局、市农委、市水务局、市林业局等部门配合;2019年4月",
+        1,
+    )
     text = text.replace("集中资金办大事。", "集中资金办好大事。", 1)
     start = text.index("本溪市人民政府办公厅文件\n本政办发〔2018〕58号")
     end = text.index("本溪市人民政府办公厅文件\n本政办发〔2018〕68号")
@@ -64,7 +70,9 @@ def test_replace_keeps_progress_of_unchanged_tasks_and_reports_changes(seed_text
     report = import_issue(text, replace=True)
     assert report.action == "replaced"
     assert report.documents_removed == ["本政办发〔2018〕58号"]
-    assert report.tasks_removed == dropped_doc_tasks + 1  # the whole document, and the reworded task
+    assert (
+        report.tasks_removed == dropped_doc_tasks + 1
+    )  # the whole document, and the reworded task
     assert report.tasks_added == 1 and report.tasks_changed == 1
     kept.refresh_from_db()
     assert kept.status == Task.Status.IN_PROGRESS and kept.progress_reports.count() == 1
@@ -90,7 +98,10 @@ def test_publish_flag(seed_text):
 
 
 def test_import_document_into_a_new_draft_issue_and_again():
-    text = (CORPUS / "06_guobanfa_2018_123_notice.txt").read_text(encoding="utf-8")
+    path = CORPUS / "06_guobanfa_2018_123_notice.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    text = path.read_text(encoding="utf-8")
     report = import_document(text, "2018-7")
     issue = GazetteIssue.objects.get(year=2018, number=7)
     assert issue.status == "draft"
@@ -131,10 +142,28 @@ def test_import_and_export_commands(tmp_path):
     assert "2018-6：已创建，已发布" in out and "任务：新增 87" in out
     exported = json.loads(run_command("export_gazette", "--issue", "2018-6", "--format", "json"))
     (issue,) = exported["issues"]
-    assert set(issue) >= {"year", "number", "total_number", "title", "published_on", "documents", "catalogue"}
+    assert set(issue) >= {
+        "year",
+        "number",
+        "total_number",
+        "title",
+        "published_on",
+        "documents",
+        "catalogue",
+    }
     task = issue["documents"][0]["tasks"][0]
     assert set(task) >= {"path", "heading", "text", "lead", "support", "responsible", "deadline"}
-    assert set(task["deadline"]) == {"text", "kind", "start", "due", "every", "by", "n", "unit", "from"}
+    assert set(task["deadline"]) == {
+        "text",
+        "kind",
+        "start",
+        "due",
+        "every",
+        "by",
+        "n",
+        "unit",
+        "from",
+    }
     assert set(issue["catalogue"][0]["rule"]) >= {"kind", "n", "from"}
     assert sum(len(d["tasks"]) for d in issue["documents"]) == 87
 
@@ -193,7 +222,11 @@ def test_exit_status_is_2_from_the_shell(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+        env={
+            **__import__("os").environ,
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        },
         timeout=60,
     )
     assert done.returncode == 2

@@ -83,7 +83,9 @@ def test_corpus_document(name):
 
 
 def test_guobanfa_headings_alone_or_inline():
-    doc = parse_text((CORPUS / "06_guobanfa_2018_123_notice.txt").read_text(encoding="utf-8")).documents[0]
+    doc = parse_text(
+        (CORPUS / "06_guobanfa_2018_123_notice.txt").read_text(encoding="utf-8")
+    ).documents[0]
     heads = {c.path: c.heading for c in doc.clauses if c.kind != "paragraph"}
     assert heads["一"] == "总体要求"
     assert heads["一.(一)"] == "指导思想"  # heading alone on its line, body in the next paragraph

@@ -85,10 +85,14 @@ def test_joint_header_on_two_lines_and_two_signatories():
 ARTICLES_ONE_LINE = (
     "某市人民政府关于印发某市应急物资储备管理办法的通知\n"
     "各县、区人民政府，市政府各部门：现将《某市应急物资储备管理办法》印发给你们，请认真贯彻落实。"
-    "某市人民政府2023年9月5日（此件公开发布）某市应急物资储备管理办法第一章\u2002 总\u2002 \u2002 则"
-    "第一条\u2002\u2002为加强应急物资储备管理，制定本办法。第二条\u2002\u2002本办法适用于市级应急物资。"
-    "第二章\u2002 储\u2002 \u2002 存第三条\u2002 承储单位应当具备以下条件：（一）仓储设施完好；（二）管理制度健全。"
-    + "第四条\u2002 承储单位应当定期检查储备物资，确保数量真实、质量良好、储存安全。" * 40
+    "某市人民政府2023年9月5日（此件公开发布）某市应急物资储备管理办法"
+    "第一章\u2002 总\u2002 \u2002 则"
+    "第一条\u2002\u2002为加强应急物资储备管理，制定本办法。"
+    "第二条\u2002\u2002本办法适用于市级应急物资。"
+    "第二章\u2002 储\u2002 \u2002 存"
+    "第三条\u2002 承储单位应当具备以下条件：（一）仓储设施完好；（二）管理制度健全。"
+    + "第四条\u2002 承储单位应当定期检查储备物资，确保数量真实、质量良好、储存安全。"
+    * 40
 )
 
 
@@ -145,21 +149,46 @@ def test_unreadable_parenthetical_is_a_warning_with_its_line_and_raw_text():
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("市财政局牵头,市发展改革委、市国土资源局等部门配合;2019年2月基本完成并逐步完善",
-         [("市财政局", "lead"), ("市发展改革委", "support"), ("市国土资源局", "support")]),
+        (
+            "市财政局牵头,市发展改革委、市国土资源局等部门配合;2019年2月基本完成并逐步完善",
+            [("市财政局", "lead"), ("市发展改革委", "support"), ("市国土资源局", "support")],
+        ),
         ("各县区政府负责;2018年基本完成", [("各县区政府", "responsible")]),
-        ("责任单位:市民政局、市工商局,各县区政府",
-         [("市民政局", "responsible"), ("市工商局", "responsible"), ("各县区政府", "responsible")]),
-        ("牵头单位:市民政局、市财政局,配合单位:有关部门",
-         [("市民政局", "lead"), ("市财政局", "lead"), ("有关部门", "support")]),
+        (
+            "责任单位:市民政局、市工商局,各县区政府",
+            [
+                ("市民政局", "responsible"),
+                ("市工商局", "responsible"),
+                ("各县区政府", "responsible"),
+            ],
+        ),
+        (
+            "牵头单位:市民政局、市财政局,配合单位:有关部门",
+            [("市民政局", "lead"), ("市财政局", "lead"), ("有关部门", "support")],
+        ),
         ("市政府相关部门按职责分工牵头负责", [("市政府相关部门", "lead")]),
-        ("市民政局牵头,市教育局、市人社局按职责分工负责",
-         [("市民政局", "lead"), ("市教育局", "support"), ("市人社局", "support")]),
-        ("牵头单位：市民政局，配合单位：市财政局、市人社局，各区、县级市",
-         [("市民政局", "lead"), ("市财政局", "support"), ("市人社局", "support"), ("各区、县级市", "support")]),
-        ("市财政局、市民政局等相关部门按职责分工牵头负责", [("市财政局", "lead"), ("市民政局", "lead")]),
+        (
+            "市民政局牵头,市教育局、市人社局按职责分工负责",
+            [("市民政局", "lead"), ("市教育局", "support"), ("市人社局", "support")],
+        ),
+        (
+            "牵头单位：市民政局，配合单位：市财政局、市人社局，各区、县级市",
+            [
+                ("市民政局", "lead"),
+                ("市财政局", "support"),
+                ("市人社局", "support"),
+                ("各区、县级市", "support"),
+            ],
+        ),
+        (
+            "市财政局、市民政局等相关部门按职责分工牵头负责",
+            [("市财政局", "lead"), ("市民政局", "lead")],
+        ),
         ("市财政局牵头,各县区政府落实", [("市财政局", "lead"), ("各县区政府", "support")]),
-        ("各县区政府,市直有关部门负责", [("各县区政府", "responsible"), ("市直有关部门", "responsible")]),
+        (
+            "各县区政府,市直有关部门负责",
+            [("各县区政府", "responsible"), ("市直有关部门", "responsible")],
+        ),
     ],
 )
 def test_responsibility_forms(content, expected):
@@ -184,14 +213,22 @@ def test_deadline_after_a_comma_or_labelled(content, due):
 def test_first_listed_is_lead_rule():
     got = parse_responsibility("责任部门:市卫生计生委、市发展改革委,列在首位的部门为牵头部门,下同")
     assert got.first_is_lead
-    assert [(a.name, a.role) for a in got.assignments] == [("市卫生计生委", "lead"), ("市发展改革委", "support")]
+    assert [(a.name, a.role) for a in got.assignments] == [
+        ("市卫生计生委", "lead"),
+        ("市发展改革委", "support"),
+    ]
     later = parse_responsibility("责任部门:市卫生计生委、市工商局", first_is_lead=True)
-    assert [(a.name, a.role) for a in later.assignments] == [("市卫生计生委", "lead"), ("市工商局", "support")]
+    assert [(a.name, a.role) for a in later.assignments] == [
+        ("市卫生计生委", "lead"),
+        ("市工商局", "support"),
+    ]
     alone = parse_responsibility("责任部门:市卫生计生委、市工商局")
     assert {a.role for a in alone.assignments} == {"responsible"}
 
 
-@pytest.mark.parametrize("content", ["以下简称“两区”", "含区,下同", "2018—2020年", "市政务公开办", "试行"])
+@pytest.mark.parametrize(
+    "content", ["以下简称“两区”", "含区,下同", "2018—2020年", "市政务公开办", "试行"]
+)
 def test_prose_parentheticals_are_not_assignments(content):
     with pytest.raises(NotResponsibility):
         parse_responsibility(content)

@@ -11,9 +11,26 @@ from documents.parser.text import decode
 SEED = SEED_PATH.read_text(encoding="utf-8")
 LINES = SEED.split("\n")
 PIECES = [
-    "本溪市人民政府文件", "本政发〔2018〕13号", "各县区政府：", "（此件公开发布）", "2018年9月12日",
-    "一、", "（一）", "1.", "第一条", "第一章", "(市财政局牵头,市发展改革委等部门配合;2019年2月基本完成)",
-    "（牵头单位：市民政局，配合单位：各区、县级市）", "附件:", "序号", "\n", "\r\n", "\xa0", "（", ")", "；",
+    "本溪市人民政府文件",
+    "本政发〔2018〕13号",
+    "各县区政府：",
+    "（此件公开发布）",
+    "2018年9月12日",
+    "一、",
+    "（一）",
+    "1.",
+    "第一条",
+    "第一章",
+    "(市财政局牵头,市发展改革委等部门配合;2019年2月基本完成)",
+    "（牵头单位：市民政局，配合单位：各区、县级市）",
+    "附件:",
+    "序号",
+    "\n",
+    "\r\n",
+    "\xa0",
+    "（",
+    ")",
+    "；",
 ]
 
 
@@ -80,7 +97,12 @@ def test_arbitrary_bytes_decode_or_fail_cleanly(data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789年月日底前内起每季度个工作小时天半上下持续推进完成基本", max_size=30), st.booleans())
+@given(
+    st.text(
+        alphabet="0123456789年月日底前内起每季度个工作小时天半上下持续推进完成基本", max_size=30
+    ),
+    st.booleans(),
+)
 def test_deadline_phrases_never_crash(text, strict):
     spec = parse_deadline(text, ref_year=2018, strict=strict)
     if spec is not None:

@@ -23,9 +23,17 @@ from tasks.deadlines import next_due
         ("每年9月30日前", "recurring", {"every": "year", "by": "09-30"}),
         ("每年6月底前", "recurring", {"every": "year", "by": "06-30"}),
         ("每季度末", "recurring", {"every": "quarter"}),
-        ("重大突发公共卫生事件5小时内通过网站发布", "relative", {"n": 5, "unit": "hours", "trigger": "重大突发公共卫生事件"}),
+        (
+            "重大突发公共卫生事件5小时内通过网站发布",
+            "relative",
+            {"n": 5, "unit": "hours", "trigger": "重大突发公共卫生事件"},
+        ),
         ("24小时内召开新闻发布会", "relative", {"n": 24, "unit": "hours"}),
-        ("自信息形成之日起20个工作日内", "relative", {"n": 20, "unit": "working_days", "trigger": "信息形成之日"}),
+        (
+            "自信息形成之日起20个工作日内",
+            "relative",
+            {"n": 20, "unit": "working_days", "trigger": "信息形成之日"},
+        ),
     ],
 )
 def test_deadline_phrases(text, kind, fields):
@@ -37,7 +45,12 @@ def test_deadline_phrases(text, kind, fields):
 
 @pytest.mark.parametrize(
     "text",
-    ["在编制2019年预算时", "到2020年,基本建成", "即1998年底前建成使用", "持续实施基层中医药服务能力提升工程"],
+    [
+        "在编制2019年预算时",
+        "到2020年,基本建成",
+        "即1998年底前建成使用",
+        "持续实施基层中医药服务能力提升工程",
+    ],
 )
 def test_prose_that_is_not_a_deadline(text):
     assert parse_deadline(text, ref_year=2018, strict=True) is None
@@ -53,6 +66,8 @@ def test_next_due():
     assert next_due("recurring", date(2026, 4, 1), every="quarter") == date(2026, 6, 30)
     assert next_due("recurring", today, every="month", by="--15") == date(2026, 12, 15)
     assert next_due("ongoing", today, start_on=date(2018, 7, 1)) is None
-    assert next_due("ongoing", date(2018, 5, 1), start_on=date(2018, 7, 1), every="quarter") == date(2018, 9, 30)
+    assert next_due(
+        "ongoing", date(2018, 5, 1), start_on=date(2018, 7, 1), every="quarter"
+    ) == date(2018, 9, 30)
     assert next_due("relative", today) is None
     assert next_due("", today) is None

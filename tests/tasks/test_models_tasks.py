@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from factories import AssignmentFactory, DepartmentFactory, TaskFactory
 
@@ -16,13 +17,15 @@ pytestmark = pytest.mark.django_db
 def test_a_department_is_assigned_to_a_task_once():
     assignment = AssignmentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        TaskAssignment.objects.create(task=assignment.task, department=assignment.department, role="support")
+        TaskAssignment.objects.create(
+            task=assignment.task, department=assignment.department, role="support"
+        )
     assert assignment.task.assignments.count() == 1
 
 
 def test_a_department_with_assignments_cannot_be_deleted():
     assignment = AssignmentFactory()
-    with pytest.raises(Exception), transaction.atomic():  # ProtectedError
+    with pytest.raises(ProtectedError), transaction.atomic():
         assignment.department.delete()
     assert Department.objects.filter(pk=assignment.department.pk).exists()
 

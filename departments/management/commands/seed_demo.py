@@ -20,4 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(f"已创建演示账号（仅供演示，密码均为 {DEMO_PASSWORD}）：")
         for acc in created:
             depts = "、".join(acc.departments)
-            self.stdout.write(f"  {acc.username:<18} {acc.label}{'  [' + depts + ']' if depts else ''}")
+            self.stdout.write(
+                f"  {acc.username:<18} {acc.label}{'  [' + depts + ']' if depts else ''}"
+            )

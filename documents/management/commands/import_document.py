@@ -15,13 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="文件路径（- 表示标准输入）")
         parser.add_argument("--issue", required=True, help="期次，如 2018-6")
-        parser.add_argument("--replace", action="store_true", help="该期已有同一文件且内容不同时替换")
+        parser.add_argument(
+            "--replace", action="store_true", help="该期已有同一文件且内容不同时替换"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只识别并报告，不写入")
 
     def handle(self, *args, path, issue, replace, dry_run, **options):
         data = read_source(path)
         try:
-            report = import_document(data, issue, source_name=path, replace=replace, dry_run=dry_run)
+            report = import_document(
+                data, issue, source_name=path, replace=replace, dry_run=dry_run
+            )
         except GazetteImportError as exc:
             raise fail(path, exc) from None
         for line in report.summary_lines():

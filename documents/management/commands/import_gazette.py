@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, path, publish, replace, dry_run, **options):
         data = read_source(path)
         try:
-            report = import_issue(data, source_name=path, publish=publish, replace=replace, dry_run=dry_run)
+            report = import_issue(
+                data, source_name=path, publish=publish, replace=replace, dry_run=dry_run
+            )
         except GazetteImportError as exc:
             raise fail(path, exc) from None
         for line in report.summary_lines():

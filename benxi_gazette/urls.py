@@ -1,0 +1,37 @@
+"""Root URL configuration."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from benxi_gazette import views
+
+admin.site.site_header = _("本溪市人民政府公报 管理后台")
+admin.site.site_title = _("本溪市人民政府公报")
+admin.site.index_title = _("管理后台")
+
+# The domain apps' URLconfs are added here, one include() each, e.g.
+#     path("", include("documents.urls")),
+#     path("tasks/", include("tasks.urls")),
+#     path("disclosure/", include("disclosure.urls")),
+APP_URLCONFS: list = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its init script from a URL of its own, so no inline script is
+    # needed and the strict CSP holds.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    *APP_URLCONFS,
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DisclosureItem
+from .models import DisclosureEvent, DisclosureItem
 
 
 @admin.register(DisclosureItem)
@@ -20,3 +20,35 @@ class DisclosureItemAdmin(admin.ModelAdmin):
     list_select_related = ["owner_department", "document"]
     autocomplete_fields = ["owner_department"]
     raw_id_fields = ["document"]
+
+
+@admin.register(DisclosureEvent)
+class DisclosureEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "event",
+        "item",
+        "department",
+        "occurred_at",
+        "due_at",
+        "due_provisional",
+        "published_at",
+        "on_time",
+    ]
+    list_filter = ["department", "rule_kind", "due_provisional"]
+    search_fields = ["subject", "reference", "item__item"]
+    list_select_related = ["item", "department"]
+    readonly_fields = [
+        "rule_kind",
+        "rule_n",
+        "rule_by",
+        "due_at",
+        "due_provisional",
+        "created_by",
+        "created_at",
+    ]
+    raw_id_fields = ["item"]
+
+    @admin.display(boolean=True, description="按时公开")
+    def on_time(self, obj):
+        return obj.on_time

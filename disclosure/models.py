@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,50 @@ class DisclosureItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.item or self.area}"
+
+
+class DisclosureEvent(models.Model):
+    """公开事件: something that starts a catalogue item's publication clock.
+
+    e.g. "取水许可 决定 作出于 2024-09-27". The rule and the event's time are stored, not only the
+    computed deadline, so a calendar change can recompute it.
+    """
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.PROTECT, related_name="events")
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, related_name="disclosure_events"
+    )
+    subject = models.CharField(_("事项名称"), max_length=200, help_text=_("如 某公司取水许可"))
+    event = models.CharField(_("事件"), max_length=100, help_text=_("如 决定作出、信息形成"))
+    reference = models.CharField(_("文号或编号"), max_length=100, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    rule_kind = models.CharField(
+        _("时效规则"), max_length=16, choices=DisclosureItem.RuleKind.choices
+    )
+    rule_n = models.PositiveIntegerField(_("时限数值"), null=True, blank=True)
+    rule_by = models.CharField(_("每年截止（月-日）"), max_length=5, blank=True)
+    roll_to_working_day = models.BooleanField(_("遇节假日顺延"), default=False)
+    due_at = models.DateTimeField(_("公开截止"), null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(_("截止暂定"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_where = models.CharField(_("公开渠道或网址"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公开事件")
+        verbose_name_plural = _("公开事件")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["published_at", "due_at"], name="event_pub_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.event} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def on_time(self) -> bool | None:
+        """True/False once published (and a deadline exists); None before."""
+        if self.published_at is None or self.due_at is None:
+            return None
+        return self.published_at <= self.due_at

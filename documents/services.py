@@ -18,8 +18,9 @@ from simple_history.utils import bulk_create_with_history
 
 from departments.services import DepartmentResolver
 from disclosure.models import DisclosureItem
-from tasks.deadlines import next_due
+from tasks.calendars import current_calendar
 from tasks.models import Task, TaskAssignment
+from tasks.services import apply_next_due
 
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
@@ -398,17 +399,6 @@ def _deadline_values(spec) -> dict:
     }
 
 
-def compute_next_due(task: Task, today: date) -> date | None:
-    return next_due(
-        task.deadline_kind,
-        today,
-        due_on=task.due_on,
-        start_on=task.start_on,
-        every=task.every or None,
-        by=task.by or None,
-    )
-
-
 def _sync_clauses_and_tasks(
     doc: Document, pd: ParsedDocument, resolver: DepartmentResolver, report, today
 ) -> None:
@@ -438,6 +428,7 @@ def _sync_clauses_and_tasks(
         for pc, obj in zip(levels[level], Clause.objects.bulk_create(objs), strict=True):
             by_key[pc.key] = obj
 
+    calendar = current_calendar()
     old: dict[str, list[Task]] = {}
     for task in doc.tasks.all():
         old.setdefault(task.fingerprint, []).append(task)
@@ -462,7 +453,7 @@ def _sync_clauses_and_tasks(
             ]
             for key, value in values.items():
                 setattr(task, key, value)
-            task.next_due = compute_next_due(task, today)
+            apply_next_due(task, today, calendar)
             task.save()
             if changed:
                 report.tasks_changed += 1
@@ -473,7 +464,7 @@ def _sync_clauses_and_tasks(
                 report.tasks_kept += 1
             continue
         task = Task(document=doc, text=pt.text, fingerprint=fp, **values)
-        task.next_due = compute_next_due(task, today)
+        apply_next_due(task, today, calendar)
         new_tasks.append((task, depts))
     created = bulk_create_with_history([t for t, _ in new_tasks], Task)
     report.tasks_added += len(created)

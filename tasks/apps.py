@@ -5,3 +5,6 @@ class TasksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tasks"
     verbose_name = "任务督办"
+
+    def ready(self) -> None:
+        from . import calendars  # noqa: F401  (registers the calendar-change signals)

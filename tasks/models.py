@@ -63,9 +63,17 @@ class Task(models.Model):
     n = models.PositiveIntegerField(_("时长"), null=True, blank=True)
     unit = models.CharField(_("时长单位"), max_length=16, blank=True)
     trigger = models.CharField(_("起算事件"), max_length=200, blank=True)
+    roll_to_working_day = models.BooleanField(
+        _("遇节假日顺延"),
+        default=False,
+        help_text=_("截止日为节假日时顺延至下一个工作日（民法典第二百零三条）"),
+    )
 
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
     next_due = models.DateField(_("下次截止"), null=True, blank=True, db_index=True)
+    deadline_provisional = models.BooleanField(
+        _("截止日暂定"), default=False, help_text=_("所在年份的节假日安排尚未录入，按周末计算")
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,3 +160,68 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.created_at:%Y-%m-%d}"
+
+
+class CalendarYear(models.Model):
+    """节假日安排年度: whether a year's State Council holiday schedule has been entered.
+
+    A year with no official schedule counts weekends only, and every date computed in it is
+    provisional (暂定) until the schedule is entered.
+    """
+
+    class Status(models.TextChoices):
+        OFFICIAL = "official", _("已录入（国务院通知）")
+        PROVISIONAL = "provisional", _("暂定（仅按周末计算）")
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PROVISIONAL
+    )
+    notice = models.CharField(_("依据通知"), max_length=200, blank=True)
+    notice_text = models.TextField(_("通知原文"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年（{self.get_status_display()}）"
+
+
+class CalendarDay(models.Model):
+    """节假日调整: a holiday on a weekday, or an adjusted working day (调休) on a weekend.
+
+    Days not listed follow the weekly rule: Monday to Friday work, Saturday and Sunday rest.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, help_text=_("如 国庆节、国庆节调休"))
+    notice = models.CharField(_("依据通知"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class CalendarVersion(models.Model):
+    """One row whose number goes up on every calendar change, so every process reloads."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("日历版本")
+        verbose_name_plural = _("日历版本")
+
+    def __str__(self) -> str:
+        return str(self.version)

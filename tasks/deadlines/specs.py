@@ -8,6 +8,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from .calendar import WorkCalendar
+
 
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
@@ -53,10 +55,30 @@ def next_due(
     start_on: date | None = None,
     every: str | None = None,
     by: str | None = None,
+    calendar: WorkCalendar | None = None,
+    roll: bool = False,
 ) -> date | None:
     """The next date a task falls due on or after ``today``; None when it has no date.
 
-    A fixed due date stays as it is once passed (the task is then overdue). A recurring deadline
+    With ``roll`` and a calendar, a date that falls on a rest day moves to the next working
+    day (off by default: a fixed date in a document is that date).
+    """
+    found = _next_due(kind, today, due_on=due_on, start_on=start_on, every=every, by=by)
+    if found is not None and roll and calendar is not None:
+        return calendar.roll_forward(found)
+    return found
+
+
+def _next_due(
+    kind: str,
+    today: date,
+    *,
+    due_on: date | None,
+    start_on: date | None,
+    every: str | None,
+    by: str | None,
+) -> date | None:
+    """A fixed due date stays as it is once passed (the task is then overdue). A recurring deadline
     rolls to its next occurrence. An ongoing duty is due at each reporting period's end when the
     document names a cadence. A relative deadline needs its event first.
     """

@@ -1,0 +1,59 @@
+"""Writes on tasks that carry rules: recomputing deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from .calendars import current_calendar
+from .deadlines import WorkCalendar, next_due
+from .models import Task
+
+DEADLINE_INPUTS = ("deadline_kind", "due_on", "start_on", "every", "by", "roll_to_working_day")
+
+
+def compute_next_due(task: Task, today: date, calendar: WorkCalendar) -> tuple[date | None, bool]:
+    """(next_due, provisional) of a task by its deadline spec and the calendar."""
+    due = next_due(
+        task.deadline_kind,
+        today,
+        due_on=task.due_on,
+        start_on=task.start_on,
+        every=task.every or None,
+        by=task.by or None,
+        calendar=calendar,
+        roll=task.roll_to_working_day,
+    )
+    return due, bool(due and calendar.is_provisional(due))
+
+
+def apply_next_due(task: Task, today: date, calendar: WorkCalendar) -> bool:
+    """Set next_due and the provisional flag on ``task`` in memory; True when they changed."""
+    due, provisional = compute_next_due(task, today, calendar)
+    changed = (due, provisional) != (task.next_due, task.deadline_provisional)
+    task.next_due, task.deadline_provisional = due, provisional
+    return changed
+
+
+def recompute_deadlines(today: date | None = None, batch_size: int = 2000) -> int:
+    """Recompute every open task's next_due (after a calendar change, and nightly so that
+    recurring deadlines roll forward). Idempotent; returns how many tasks changed."""
+    today = today or timezone.localdate()
+    calendar = current_calendar()
+    changed: list[Task] = []
+    total = 0
+    tasks = Task.objects.exclude(status=Task.Status.DONE).only(
+        "id", "next_due", "deadline_provisional", *DEADLINE_INPUTS
+    )
+    for task in tasks.iterator(chunk_size=batch_size):
+        if apply_next_due(task, today, calendar):
+            changed.append(task)
+        if len(changed) >= batch_size:
+            Task.objects.bulk_update(changed, ["next_due", "deadline_provisional"])
+            total += len(changed)
+            changed = []
+    if changed:
+        Task.objects.bulk_update(changed, ["next_due", "deadline_provisional"])
+        total += len(changed)
+    return total

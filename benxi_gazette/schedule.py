@@ -19,6 +19,8 @@ Times are configurable from the environment (as above), in Asia/Shanghai time.
 
 import os
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict[str, dict] = {}
 
 
@@ -33,3 +35,11 @@ def env_time(name: str, default: str) -> tuple[int, int]:
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ValueError(f"{name} must be HH:MM, got {value!r}")
     return hour, minute
+
+
+_hour, _minute = env_time("RECOMPUTE_DEADLINES_TIME", "01:00")
+BEAT_SCHEDULE["recompute-deadlines"] = {
+    # recurring deadlines roll forward; a calendar change also triggers it at once
+    "task": "tasks.recompute_deadlines",
+    "schedule": crontab(hour=_hour, minute=_minute),
+}

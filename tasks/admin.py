@@ -4,8 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .calendars import enter_holiday_notice, provisional_note
+from .calendars import current_calendar, enter_holiday_notice, provisional_note
 from .models import CalendarDay, CalendarYear, ProgressReport, Task, TaskAssignment
+from .services import apply_next_due
 
 
 class AssignmentInline(admin.TabularInline):
@@ -39,6 +40,11 @@ class TaskAdmin(SimpleHistoryAdmin):
     readonly_fields = ["fingerprint", "created_at", "updated_at", "version"]
     raw_id_fields = ["document", "clause"]
     inlines = [AssignmentInline, ProgressInline]
+
+    def save_model(self, request, obj, form, change):
+        # the deadline may have been edited: next_due follows it
+        apply_next_due(obj, timezone.localdate(), current_calendar())
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("下次截止"), ordering="next_due")
     def due_display(self, obj):

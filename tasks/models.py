@@ -63,6 +63,12 @@ class Task(models.Model):
     n = models.PositiveIntegerField(_("时长"), null=True, blank=True)
     unit = models.CharField(_("时长单位"), max_length=16, blank=True)
     trigger = models.CharField(_("起算事件"), max_length=200, blank=True)
+    event_at = models.DateTimeField(
+        _("起算事件发生时间"),
+        null=True,
+        blank=True,
+        help_text=_("事件后限时完成的任务，登记事件后计算截止"),
+    )
     roll_to_working_day = models.BooleanField(
         _("遇节假日顺延"),
         default=False,

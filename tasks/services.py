@@ -10,7 +10,17 @@ from .calendars import current_calendar
 from .deadlines import WorkCalendar, next_due
 from .models import Task
 
-DEADLINE_INPUTS = ("deadline_kind", "due_on", "start_on", "every", "by", "roll_to_working_day")
+DEADLINE_INPUTS = (
+    "deadline_kind",
+    "due_on",
+    "start_on",
+    "every",
+    "by",
+    "n",
+    "unit",
+    "event_at",
+    "roll_to_working_day",
+)
 
 
 def compute_next_due(task: Task, today: date, calendar: WorkCalendar) -> tuple[date | None, bool]:
@@ -24,6 +34,9 @@ def compute_next_due(task: Task, today: date, calendar: WorkCalendar) -> tuple[d
         by=task.by or None,
         calendar=calendar,
         roll=task.roll_to_working_day,
+        n=task.n,
+        unit=task.unit or None,
+        event_day=timezone.localtime(task.event_at).date() if task.event_at else None,
     )
     return due, bool(due and calendar.is_provisional(due))
 
@@ -57,3 +70,13 @@ def recompute_deadlines(today: date | None = None, batch_size: int = 2000) -> in
         Task.objects.bulk_update(changed, ["next_due", "deadline_provisional"])
         total += len(changed)
     return total
+
+
+def record_task_event(task: Task, occurred_at, today: date | None = None) -> Task:
+    """The trigger event of a relative deadline happened (重大突发公共卫生事件 …): set its due."""
+    if task.deadline_kind != Task.DeadlineKind.RELATIVE:
+        raise ValueError("只有“事件后限时”的任务需要登记起算事件")
+    task.event_at = occurred_at
+    apply_next_due(task, today or timezone.localdate(), current_calendar())
+    task.save(update_fields=["event_at", "next_due", "deadline_provisional", "updated_at"])
+    return task

@@ -6,7 +6,7 @@ Working-day arithmetic and holiday adjustment build on this with a calendar obje
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from .calendar import WorkCalendar
 
@@ -57,16 +57,39 @@ def next_due(
     by: str | None = None,
     calendar: WorkCalendar | None = None,
     roll: bool = False,
+    n: int | None = None,
+    unit: str | None = None,
+    event_day: date | None = None,
 ) -> date | None:
     """The next date a task falls due on or after ``today``; None when it has no date.
 
-    With ``roll`` and a calendar, a date that falls on a rest day moves to the next working
-    day (off by default: a fixed date in a document is that date).
+    A relative deadline (N working days / days / hours after an event) is due once its event
+    is recorded (``event_day``, the event's local date); hours round to the event's day plus
+    whole days, since a task's due date is a date. With ``roll`` and a calendar, a date that
+    falls on a rest day moves to the next working day (off by default: a fixed date in a
+    document is that date).
     """
-    found = _next_due(kind, today, due_on=due_on, start_on=start_on, every=every, by=by)
+    if kind == "relative":
+        found = _relative_due(n, unit, event_day, calendar)
+    else:
+        found = _next_due(kind, today, due_on=due_on, start_on=start_on, every=every, by=by)
     if found is not None and roll and calendar is not None:
         return calendar.roll_forward(found)
     return found
+
+
+def _relative_due(
+    n: int | None, unit: str | None, event_day: date | None, calendar: WorkCalendar | None
+) -> date | None:
+    if event_day is None or n is None:
+        return None
+    if unit == "working_days":
+        if calendar is None:
+            raise ValueError("working-day deadlines need a calendar")
+        return calendar.add_working_days(event_day, n)
+    if unit == "hours":
+        return event_day + timedelta(days=n // 24)
+    return event_day + timedelta(days=n)
 
 
 def _next_due(

@@ -130,7 +130,7 @@ def test_empty_schedule_does_nothing(settings, state_file):
     assert CALLS == []
 
 
-def test_loop_idles_and_stops_on_sigterm(tmp_path):
+def test_loop_runs_and_stops_on_sigterm(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "ENV_FILE": os.devnull,
@@ -148,7 +148,7 @@ def test_loop_idles_and_stops_on_sigterm(tmp_path):
     try:
         assert proc.stdout is not None
         first_line = proc.stdout.readline()
-        assert "no jobs scheduled; idling" in first_line
+        assert "run_schedule:" in first_line and "recompute-deadlines" in first_line
         time.sleep(0.5)
         assert proc.poll() is None, "the scheduler should keep running"
         proc.send_signal(signal.SIGTERM)

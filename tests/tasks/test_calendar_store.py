@@ -108,3 +108,48 @@ def test_workdays_cli():
     assert out == "2027-02-15" and "2027年节假日安排尚未录入" in err
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("add", "2024/09/27", "3")
+
+
+def test_relative_task_is_due_once_its_event_is_recorded():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tasks.services import record_task_event
+
+    task = TaskFactory(deadline_kind="relative", n=5, unit="working_days", trigger="信息形成之日")
+    recompute_deadlines(today=date(2024, 9, 1))
+    task.refresh_from_db()
+    assert task.next_due is None
+    late_evening = datetime(2024, 9, 27, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    record_task_event(task, late_evening, today=date(2024, 9, 28))
+    task.refresh_from_db()
+    assert task.next_due == date(2024, 10, 10)  # 9/29 (调休), 9/30, 10/8, 10/9, 10/10
+
+
+def test_a_deadline_edited_in_the_admin_moves_next_due(admin_client):
+    task = TaskFactory(deadline_kind="due", due_on=date(2019, 2, 28), next_due=date(2019, 2, 28))
+    data = {
+        "document": task.document_id,
+        "order": 0,
+        "path": "",
+        "heading": "",
+        "text": task.text,
+        "raw": "",
+        "origin": "parenthetical",
+        "deadline_text": "2019年3月",
+        "deadline_kind": "due",
+        "due_on": "2019-03-31",
+        "every": "",
+        "by": "",
+        "unit": "",
+        "trigger": "",
+        "status": "open",
+        "assignments-TOTAL_FORMS": 0,
+        "assignments-INITIAL_FORMS": 0,
+        "progress_reports-TOTAL_FORMS": 0,
+        "progress_reports-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(f"/admin/tasks/task/{task.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    task.refresh_from_db()
+    assert task.next_due == date(2019, 3, 31)

@@ -87,33 +87,22 @@ def import_seed_postgres(quick: bool) -> Measurement:
     return _seed("postgres", quick)
 
 
-@benchmark(
-    "import_throughput_postgres_docs_per_s",
-    "docs/s",
-    better="higher",
-    label="Import throughput, renumbered copies of the seed (PostgreSQL)",
-)
-def import_throughput_postgres(quick: bool) -> Measurement:
-    got = _worker("postgres", quick)
-    if got is None:
-        raise RuntimeError("postgres is not reachable")
-    return Measurement(
-        got["docs_per_s"],
-        note=f"{got['issues']} issues, {got['documents']} documents, "
-        f"peak RSS {got['max_rss_mb']:.0f} MB",
-    )
+def _throughput(backend: str):
+    def measure(quick: bool) -> Measurement:
+        got = _worker(backend, quick)
+        if got is None:
+            raise RuntimeError(f"{backend} is not reachable")
+        note = f"{got['issues']} issues, {got['documents']} documents"
+        note += f", peak RSS {got['max_rss_mb']:.0f} MB"
+        return Measurement(got["docs_per_s"], note=note)
+
+    return measure
 
 
-@benchmark(
-    "import_throughput_sqlite_docs_per_s",
-    "docs/s",
-    better="higher",
-    label="Import throughput, renumbered copies of the seed (SQLite)",
-)
-def import_throughput_sqlite(quick: bool) -> Measurement:
-    got = _worker("sqlite", quick)
-    return Measurement(
-        got["docs_per_s"],
-        note=f"{got['issues']} issues, {got['documents']} documents, "
-        f"peak RSS {got['max_rss_mb']:.0f} MB",
-    )
+for _backend, _name in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
+    benchmark(
+        f"import_throughput_{_backend}_docs_per_s",
+        "docs/s",
+        better="higher",
+        label=f"Import throughput, renumbered copies of the seed ({_name})",
+    )(_throughput(_backend))

@@ -27,13 +27,8 @@ from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
 from .parser.text import decode, normalize
 
 
-class GazetteImportError(Exception):
+class GazetteImportError(ParseError):
     """An import that cannot go ahead; nothing was written. ``line`` is 1-based when known."""
-
-    def __init__(self, message: str, line: int | None = None):
-        self.message = message
-        self.line = line
-        super().__init__(f"第{line}行：{message}" if line else message)
 
 
 @dataclass
@@ -105,7 +100,7 @@ def _parse(data: bytes | str, max_bytes: int | None) -> tuple[str, ParsedIssue]:
             text = data
         parsed = parse_text(text)
     except ParseError as exc:
-        raise GazetteImportError(exc.message, exc.line) from None
+        raise GazetteImportError(exc.message, exc.line) from None  # one error type for callers
     return text, parsed
 
 
@@ -185,15 +180,7 @@ def _import_issue_once(
         if publish and issue.status != GazetteIssue.Status.PUBLISHED:
             publish_issue(issue)
             report.published = True
-        ImportRun.objects.create(
-            issue=issue,
-            source_name=source_name[:300],
-            source_sha256=digest,
-            report=report.as_dict(),
-            created_by=user,
-        )
-        if dry_run:
-            transaction.set_rollback(True)
+        _finish(issue, source_name, digest, report, user)
     return report
 
 
@@ -220,16 +207,21 @@ def import_document(
         _sync_documents(
             issue, parsed.documents, report, today, remove_missing=False, replace=replace
         )
-        ImportRun.objects.create(
-            issue=issue,
-            source_name=source_name[:300],
-            source_sha256=sha256(text),
-            report=report.as_dict(),
-            created_by=user,
-        )
-        if dry_run:
-            transaction.set_rollback(True)
+        _finish(issue, source_name, sha256(text), report, user)
     return report
+
+
+def _finish(issue: GazetteIssue, source_name: str, digest: str, report: ImportReport, user) -> None:
+    """Record the run; a dry run rolls the whole transaction back instead."""
+    ImportRun.objects.create(
+        issue=issue,
+        source_name=source_name[:300],
+        source_sha256=digest,
+        report=report.as_dict(),
+        created_by=user,
+    )
+    if report.dry_run:
+        transaction.set_rollback(True)
 
 
 def publish_issue(issue: GazetteIssue) -> GazetteIssue:

@@ -140,7 +140,18 @@ class TaskAssignment(models.Model):
 
 
 class ProgressReport(models.Model):
-    """进展报告: what a department reports on a task, with an optional status change."""
+    """进展报告: what a department reports on a task, or a status action with its evidence.
+
+    kind ``progress`` is a plain report; ``in_progress`` and ``done`` change the task's status
+    (done needs evidence: text and at least one attachment); ``extension`` asks for a later
+    date with a reason.
+    """
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("进展报告")
+        IN_PROGRESS = "in_progress", _("开始推进")
+        DONE = "done", _("办结（附佐证）")
+        EXTENSION = "extension", _("申请延期")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_reports")
     department = models.ForeignKey(
@@ -153,8 +164,10 @@ class ProgressReport(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.PROGRESS)
     text = models.TextField(_("进展情况"))
     status_change = models.CharField(_("状态变更"), max_length=12, blank=True)
+    requested_due = models.DateField(_("申请延期至"), null=True, blank=True)
     created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -163,9 +176,91 @@ class ProgressReport(models.Model):
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
         ordering = ["task", "-created_at"]
+        indexes = [models.Index(fields=["task", "-created_at"], name="progress_task_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.task_id} {self.created_at:%Y-%m-%d}"
+        return f"{self.task_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+def attachment_path(instance: ProgressAttachment, filename: str) -> str:
+    return f"progress/{instance.report.task_id}/{instance.sha256[:16]}/{instance.safe_name}"
+
+
+class ProgressAttachment(models.Model):
+    """佐证材料: a file attached to a progress report (PDF, DOCX, XLSX, JPG, PNG), checked by
+    content. Stored under a safe name; served as a download with the original name."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    safe_name = models.CharField(_("存储文件名"), max_length=100)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Urge(models.Model):
+    """催办: a supervisor urges a department on a task; the department is notified."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="urges")
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, related_name="urges"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("催办意见"), blank=True)
+    created_at = models.DateTimeField(_("催办时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"催办 {self.department} {self.created_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """站内消息: a user's inbox entry (a reminder, an urge, a digest, a decision)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("到期提醒")
+        URGE = "urge", _("催办")
+        DIGEST = "digest", _("逾期汇总")
+        DECISION = "decision", _("审批结果")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CalendarYear(models.Model):

@@ -13,7 +13,8 @@ PYTEST_ARGS ?=
 PY_CANDIDATES = python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) /usr/bin/python3.12
 PY = $(or $(firstword $(foreach c,$(PY_CANDIDATES),$(if $(shell $(c) -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && echo ok),$(c)))),$(error No working Python 3.12 found (tried: $(PY_CANDIDATES)). Install it with `pyenv install 3.12` or `apt-get install python3.12 python3.12-venv`, or run make PY=/path/to/python3.12))
 
-SYSTEM_DEPS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# chromium: the browser tests (tests/browser) drive Debian's Chromium through Playwright.
+SYSTEM_DEPS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium
 
 .PHONY: help venv install run test test-sqlite lint fmt bench bench-quick migrate clean system-deps
 
@@ -24,7 +25,7 @@ help:
 	@echo "make lint | fmt   ruff check / format"
 	@echo "make bench        benchmarks -> bench/results.json, BENCHMARKS.md (bench-quick: short)"
 	@echo "make migrate      apply migrations"
-	@echo "make system-deps  Debian packages for PDF rendering (fonts, pango, poppler)"
+	@echo "make system-deps  Debian packages for PDF rendering and browser tests (fonts, pango, poppler, chromium)"
 	@echo "make clean        remove the venv, caches and var/"
 
 $(PY_VENV):
@@ -60,10 +61,12 @@ test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Empty rather than unset, so that a .env file cannot fill them in again.
+# The embedded default: everything that needs no service, but the slow property runs
+# (schemathesis) and the browser tests, which `make test` already ran on PostgreSQL.
 test-sqlite: install
 	@echo "Database: embedded SQLite; tests needing PostgreSQL or Redis are deselected"
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= REQUIRE_SERVICES= \
-		$(VENV)/bin/pytest -m "not postgres and not redis" $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -m "not postgres and not redis and not slow and not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -46,7 +46,7 @@ def _worker(backend: str, quick: bool) -> dict | None:
     url = "sqlite://" if backend == "sqlite" else _postgres_url()
     if url is None:
         return None
-    issues = 3 if quick else 40
+    issues = 3 if quick else (240 if backend == "postgres" else 24)
     done = subprocess.run(
         [
             sys.executable,
@@ -92,8 +92,9 @@ def _throughput(backend: str):
         got = _worker(backend, quick)
         if got is None:
             raise RuntimeError(f"{backend} is not reachable")
-        note = f"{got['issues']} issues, {got['documents']} documents"
-        note += f", peak RSS {got['max_rss_mb']:.0f} MB"
+        note = f"generated archive: {got['issues']} issues, {got['documents']} documents, "
+        note += f"{got['tasks']} tasks"
+        note += f" in {got['seconds']:.0f} s; peak RSS {got['max_rss_mb']:.0f} MB"
         return Measurement(got["docs_per_s"], note=note)
 
     return measure
@@ -104,5 +105,39 @@ for _backend, _name in (("postgres", "PostgreSQL"), ("sqlite", "SQLite")):
         f"import_throughput_{_backend}_docs_per_s",
         "docs/s",
         better="higher",
-        label=f"Import throughput, renumbered copies of the seed ({_name})",
+        label=f"Import throughput on the generated archive ({_name})",
     )(_throughput(_backend))
+
+
+@benchmark(
+    "import_archive_postgres_s",
+    "s",
+    target=600,
+    label="Import of the generated archive into PostgreSQL",
+)
+def import_archive(quick: bool) -> Measurement:
+    got = _worker("postgres", quick)
+    if got is None:
+        raise RuntimeError("postgres is not reachable")
+    return Measurement(
+        got["seconds"],
+        note=f"{got['issues']} issues, {got['documents']} documents, {got['tasks']} tasks",
+    )
+
+
+@benchmark(
+    "import_archive_rss_growth_mb",
+    "MB",
+    label="Memory growth of the archive import, from the first quarter to the end",
+)
+def import_archive_memory(quick: bool) -> Measurement:
+    got = _worker("postgres", quick)
+    if got is None:
+        raise RuntimeError("postgres is not reachable")
+    growth = got["rss_end_mb"] - got["rss_quarter_mb"]
+    return Measurement(
+        growth,
+        note=f"RSS {got['rss_start_mb']:.0f} MB at start, "
+        f"{got['rss_quarter_mb']:.0f} MB after a quarter, "
+        f"{got['rss_end_mb']:.0f} MB at the end; peak {got['max_rss_mb']:.0f} MB",
+    )

@@ -67,7 +67,8 @@ def main() -> int:
 
 
 def run(issues: int, repeat: int) -> dict:
-    from bench.gazettes import renumbered, seed_text
+    from bench.gazettes import seed_text
+    from documents.corpus import CorpusGenerator
     from documents.models import GazetteIssue
     from documents.services import import_issue
 
@@ -79,22 +80,41 @@ def run(issues: int, repeat: int) -> dict:
         import_issue(text)
         best = min(best, time.perf_counter() - start)
     GazetteIssue.objects.all().delete()
-    texts = [renumbered(text, i) for i in range(issues)]
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # the archive: generated issues, imported one after another through the real importer
+    gen = CorpusGenerator(seed=20)
+    rss_start = rss_mb()
+    rss_quarter = None
     start = time.perf_counter()
-    docs = 0
-    for t in texts:
-        docs += len(import_issue(t).documents_added)
+    docs = tasks = 0
+    for i in range(issues):
+        report = import_issue(gen.issue(i).text)
+        docs += len(report.documents_added)
+        tasks += report.tasks_added
+        if i == max(0, issues // 4 - 1):
+            rss_quarter = rss_mb()
     elapsed = time.perf_counter() - start
+    rss_end = rss_mb()
     return {
         "seed_ms": best * 1000,
         "issues": issues,
         "documents": docs,
+        "tasks": tasks,
         "seconds": elapsed,
         "docs_per_s": docs / elapsed,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "rss_growth_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024,
+        "rss_start_mb": rss_start,
+        "rss_quarter_mb": rss_quarter or rss_end,
+        "rss_end_mb": rss_end,
     }
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process (not the peak)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 if __name__ == "__main__":

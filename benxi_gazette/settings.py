@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "documents",
     "tasks",
     "disclosure",
+    "public",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on GET responses and 304 for If-None-Match (public reads are cacheable)
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -182,6 +187,30 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="本溪市人民政�
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[本溪市人民政府公报] "
 
+# --- Background jobs: reminders, their email, the job log ---------------------------------------
+# (Times of the periodic jobs are in benxi_gazette/schedule.py, read from the environment there.)
+
+# Reminders go out this many working days before a deadline (then on the day, then weekly
+# once overdue). "5,1" = five working days before and one working day before.
+REMINDER_THRESHOLDS = sorted(set(env.list("REMINDER_THRESHOLDS", cast=int, default=[5, 1])))
+if any(n < 1 for n in REMINDER_THRESHOLDS):
+    raise ImproperlyConfigured("REMINDER_THRESHOLDS must be positive numbers of working days")
+# A reminder email that fails is retried after REMINDER_RETRY_BACKOFF seconds, doubling up to
+# REMINDER_RETRY_BACKOFF_MAX, and given up (status failed, shown in the admin) after
+# REMINDER_EMAIL_MAX_ATTEMPTS attempts.
+REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=8)
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
+REMINDER_RETRY_BACKOFF_MAX = env.int("REMINDER_RETRY_BACKOFF_MAX", default=3600)
+# How long a worker owns an email it is sending; a killed worker's emails are sent again after
+# it. Longer than a job may run, so a live worker never loses its claim.
+REMINDER_EMAIL_LEASE = env.int("REMINDER_EMAIL_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
+# One email lists at most this many items (the inbox has them all).
+REMINDER_EMAIL_MAX_ITEMS = env.int("REMINDER_EMAIL_MAX_ITEMS", default=200)
+# The site's address for links in emails, e.g. https://gazette.example.gov.cn (none if unset).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+# Successful job runs are kept this many days in the job log (failures until deleted).
+JOB_LOG_DAYS = env.int("JOB_LOG_DAYS", default=30)
+
 # --- Static and media files -------------------------------------------------------------------
 
 STATIC_URL = "/static/"
@@ -234,15 +263,18 @@ DEMO_ACCOUNTS_ENABLED = env.bool("DEMO_ACCOUNTS_ENABLED", default=DEBUG)
 AUTHENTICATION_BACKENDS = ["departments.backends.DemoAwareModelBackend"]
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# The staff landing page sends each role on to its own page (staff/views.py landing).
+LOGIN_REDIRECT_URL = "staff:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 # --- API --------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first, so an anonymous request to a protected endpoint gets 401 with a
+    # WWW-Authenticate header (session auth alone would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -265,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IssueStatusEnum": "documents.models.GazetteIssue.Status",
+        "TaskStatusEnum": "tasks.models.Task.Status",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -298,7 +335,7 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The container health check talks plain HTTP to the app server.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^ping$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -18,11 +18,20 @@ admin.site.index_title = _("管理后台")
 #     path("", include("documents.urls")),
 #     path("tasks/", include("tasks.urls")),
 #     path("disclosure/", include("disclosure.urls")),
-APP_URLCONFS: list = []
+APP_URLCONFS: list = [
+    path("api/", include("benxi_gazette.api_urls", namespace="api")),
+    # The public site: /gazette/, /documents/<slug>/, /catalogue/, /departments/, /search/,
+    # /feed/, /sitemap.xml
+    path("", include("public.urls")),
+    # The staff pages (工作平台): /work/tasks/, /work/inbox/, /work/supervision/, /work/import/,
+    # /work/departments/, /work/calendar/ and the private feeds /work/ics/<token>.ics
+    path("work/", include("staff.urls")),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,7 +4,6 @@ import logging
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,7 +12,10 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The home page: the latest issue, recent issues and documents (public/views.py)."""
+    from public.views import home as public_home
+
+    return public_home(request)
 
 
 @never_cache
@@ -28,3 +30,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> JsonResponse:
+    """A constant JSON answer with no database work: the framework's floor in benchmarks."""
+    return JsonResponse({"status": "ok"})

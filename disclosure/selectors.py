@@ -45,3 +45,39 @@ def compliance_by_department() -> dict[int, Compliance]:
         row["department"]: Compliance(row["published"], row["on_time"], row["pending"])
         for row in rows
     }
+
+
+# --- The public catalogue (主动公开目录清单): rows of published documents ---------------------
+
+
+def public_catalogue():
+    """Catalogue rows of published documents, in the order printed, with their document."""
+    from documents.selectors import light
+
+    from .models import DisclosureItem
+
+    return (
+        DisclosureItem.objects.filter(document__issue__status="published")
+        .select_related("owner_department", "document__issue")
+        .defer(*light("document__"))
+        .order_by("-document__issue__year", "-document__issue__number", "document__order", "order")
+    )
+
+
+def owner_name(item) -> str:
+    """The responsible body as listed: the registry's name when linked, else the text."""
+    return item.owner_department.name if item.owner_department_id else item.owner
+
+
+def public_areas() -> list[str]:
+    """The catalogue's areas (重点领域), in the order they first appear."""
+    seen: dict[str, None] = {}
+    for area in public_catalogue().exclude(area="").values_list("area", flat=True):
+        seen.setdefault(area, None)
+    return list(seen)
+
+
+def public_owners() -> list[str]:
+    """The responsible bodies as listed (registry names where linked), sorted."""
+    rows = public_catalogue().order_by().values_list("owner_department__name", "owner").distinct()
+    return sorted({name or text for name, text in rows if name or text})

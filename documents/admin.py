@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
@@ -16,19 +17,58 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(GazetteIssue)
 class GazetteIssueAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "number", "total_number", "published_on", "status"]
+    list_display = [
+        "title",
+        "year",
+        "number",
+        "total_number",
+        "published_on",
+        "status",
+        "pdf_link",
+    ]
     list_filter = ["status", "year"]
     search_fields = ["title"]
-    readonly_fields = ["source_sha256", "published_at", "created_at", "updated_at"]
-    exclude = ["source_text"]
+    readonly_fields = [
+        "source_sha256",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "pdf_state",
+        "pdf_rendered_at",
+    ]
+    exclude = ["source_text", "pdf", "pdf_key"]
     inlines = [DocumentInline]
-    actions = ["publish"]
+    actions = ["publish", "render_pdf"]
 
     @admin.action(description=_("发布所选期次"))
     def publish(self, request, queryset):
         for issue in queryset:
             publish_issue(issue)
         self.message_user(request, _("已发布 %(n)d 期") % {"n": queryset.count()})
+
+    @admin.action(description=_("重新生成所选期次的PDF"))
+    def render_pdf(self, request, queryset):
+        from .tasks import render_issue_pdf
+
+        for issue in queryset:
+            render_issue_pdf.delay(issue.pk, force=True)
+        self.message_user(
+            request,
+            _("已提交 %(n)d 期的PDF生成任务（结果见“后台任务记录”）") % {"n": queryset.count()},
+        )
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.pdf.url, _("下载")) if obj.pdf else "—"
+
+    @admin.display(description=_("PDF"))
+    def pdf_state(self, obj):
+        if not obj.pdf:
+            return _("尚未生成（发布时自动生成）")
+        from .pdf import pdf_is_current
+
+        note = _("与内容一致") if pdf_is_current(obj) else _("内容已变更，待重新生成")
+        return format_html('<a href="{}">{}</a>（{}）', obj.pdf.url, obj.pdf.name, note)
 
 
 class ClauseInline(admin.TabularInline):

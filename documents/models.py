@@ -29,6 +29,11 @@ class GazetteIssue(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The gazette as PDF (documents/pdf.py), and what it was rendered from: a digest of the
+    # issue's and its documents' last change, so an unchanged issue is not rendered again.
+    pdf = models.FileField(_("PDF文件"), upload_to="gazette/pdf/", max_length=200, blank=True)
+    pdf_key = models.CharField(_("PDF依据"), max_length=64, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF生成时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("公报期次")

@@ -24,7 +24,8 @@ from tasks.services import apply_next_due
 
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
-from .parser.text import decode, normalize
+from .parser.text import normalize
+from .sources import extract_text
 
 
 class GazetteImportError(ParseError):
@@ -87,13 +88,14 @@ def sha256(text: str) -> str:
     return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
 
 
-def _parse(data: bytes | str, max_bytes: int | None) -> tuple[str, ParsedIssue]:
+def _parse(data: bytes | str, max_bytes: int | None, filename: str = "") -> tuple[str, ParsedIssue]:
+    """The text (of a .txt, .docx or text PDF file when given bytes) and what it parses to."""
     from django.conf import settings
 
     limit = max_bytes or getattr(settings, "GAZETTE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
     try:
         if isinstance(data, bytes):
-            text = decode(data, max_bytes=limit)
+            text = extract_text(data, filename, max_bytes=limit)
         elif len(data.encode("utf-8")) > limit:
             raise ParseError(f"文件过大（上限 {limit} 字节）")
         else:
@@ -118,6 +120,7 @@ def import_issue(
     data: bytes | str,
     *,
     source_name: str = "",
+    filename: str = "",
     publish: bool = False,
     replace: bool = False,
     dry_run: bool = False,
@@ -125,8 +128,10 @@ def import_issue(
     today: date | None = None,
     max_bytes: int | None = None,
 ) -> ImportReport:
-    """Import one gazette issue's text. Idempotent: the same text again changes nothing."""
-    text, parsed = _parse(data, max_bytes)
+    """Import one gazette issue: its text, or the bytes of a .txt, .docx or text PDF file
+    (``filename`` words the error for a format that is not read). Idempotent: the same text
+    again changes nothing."""
+    text, parsed = _parse(data, max_bytes, filename or source_name)
     if not parsed.is_issue:
         raise GazetteImportError(
             "未找到公报期次标题（如“本溪市人民政府公报2018年第6号”）；"
@@ -189,15 +194,18 @@ def import_document(
     issue_key: str,
     *,
     source_name: str = "",
+    filename: str = "",
     replace: bool = False,
     dry_run: bool = False,
     user=None,
     today: date | None = None,
     max_bytes: int | None = None,
 ) -> ImportReport:
-    """Add a single document (or several) to an issue, made as a draft when it does not exist."""
+    """Add a single document (or several) to an issue, made as a draft when it does not exist.
+
+    ``data`` as for import_issue: text, or a .txt, .docx or text PDF file's bytes."""
     year, number = parse_issue_key(issue_key)
-    text, parsed = _parse(data, max_bytes)
+    text, parsed = _parse(data, max_bytes, filename or source_name)
     today = today or timezone.localdate()
     report = ImportReport(issue=f"{year}-{number}", dry_run=dry_run, action="appended")
     with transaction.atomic():
@@ -212,7 +220,12 @@ def import_document(
 
 
 def _finish(issue: GazetteIssue, source_name: str, digest: str, report: ImportReport, user) -> None:
-    """Record the run; a dry run rolls the whole transaction back instead."""
+    """Record the run; a dry run rolls the whole transaction back instead.
+
+    Deadlines need no recompute job after an import: the import computes next_due of every
+    task it writes, in its own transaction (``apply_next_due`` in _sync_clauses_and_tasks),
+    and touches no other task. A published issue whose content changed gets its PDF again.
+    """
     ImportRun.objects.create(
         issue=issue,
         source_name=source_name[:300],
@@ -222,16 +235,28 @@ def _finish(issue: GazetteIssue, source_name: str, digest: str, report: ImportRe
     )
     if report.dry_run:
         transaction.set_rollback(True)
+    elif issue.is_published and report.action != "unchanged" and not report.published:
+        schedule_issue_pdf(issue)
 
 
 def publish_issue(issue: GazetteIssue) -> GazetteIssue:
-    """Make an issue public (its pages, and later its PDF)."""
+    """Make an issue public: its pages, and its PDF (rendered once the transaction commits)."""
     issue.status = GazetteIssue.Status.PUBLISHED
     issue.published_at = timezone.now()
     if issue.published_on is None:
         issue.published_on = timezone.localdate()
     issue.save(update_fields=["status", "published_at", "published_on", "updated_at"])
+    schedule_issue_pdf(issue)
     return issue
+
+
+def schedule_issue_pdf(issue: GazetteIssue) -> None:
+    """Render the issue's PDF after the current transaction commits (a job; in-process when
+    there is no broker). Robust: a failure is logged, and the nightly job renders it then."""
+    from .tasks import render_issue_pdf
+
+    issue_id = issue.pk
+    transaction.on_commit(lambda: render_issue_pdf.delay(issue_id), robust=True)
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -1,14 +1,29 @@
-"""Writes on tasks that carry rules: recomputing deadlines."""
+"""Writes on tasks that carry rules: deadlines, progress and status, urging."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+
+from departments.access import is_supervisor, may_report_on, reporting_department_id
+from departments.models import Department, Membership
 
 from .calendars import current_calendar
 from .deadlines import WorkCalendar, next_due
-from .models import Task
+from .models import (
+    Notification,
+    ProgressAttachment,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+    Urge,
+)
+from .uploads import check_upload
 
 DEADLINE_INPUTS = (
     "deadline_kind",
@@ -80,3 +95,209 @@ def record_task_event(task: Task, occurred_at, today: date | None = None) -> Tas
     apply_next_due(task, today or timezone.localdate(), current_calendar())
     task.save(update_fields=["event_at", "next_due", "deadline_provisional", "updated_at"])
     return task
+
+
+# --- progress, status, urging -----------------------------------------------------------------
+
+
+class StaleVersion(Exception):
+    """The task changed since the client read it (optimistic versioning)."""
+
+
+def _locked(task: Task, version: int | None) -> Task:
+    fresh = Task.objects.select_for_update().get(pk=task.pk)
+    if version is not None and fresh.version != version:
+        raise StaleVersion(
+            f"任务已被他人修改（当前版本 {fresh.version}，提交的版本 {version}），请刷新后重试"
+        )
+    return fresh
+
+
+@transaction.atomic
+def report_progress(
+    task: Task,
+    user,
+    *,
+    text: str,
+    kind: str = ProgressReport.Kind.PROGRESS,
+    files=(),
+    requested_due: date | None = None,
+    version: int | None = None,
+) -> ProgressReport:
+    """A department reports on a task, or changes its status with evidence.
+
+    in_progress: the task is being worked on. done: needs text and at least one attachment.
+    extension: asks for ``requested_due`` (after the current deadline) with a reason.
+    """
+    if not may_report_on(user, task):
+        raise PermissionDenied("只有任务承办部门的工作人员可以报告进展")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写进展情况或理由"})
+    checked = [check_upload(f) for f in files]
+    if kind == ProgressReport.Kind.DONE and not checked:
+        raise ValidationError({"files": "办结须附佐证材料"})
+    if kind == ProgressReport.Kind.EXTENSION:
+        if requested_due is None:
+            raise ValidationError({"requested_due": "请填写申请延期至的日期"})
+        if task.next_due and requested_due <= task.next_due:
+            raise ValidationError({"requested_due": "延期日期须晚于当前截止日期"})
+    locked = _locked(task, version)
+    if locked.status == Task.Status.DONE and kind != ProgressReport.Kind.PROGRESS:
+        raise ValidationError({"kind": "任务已办结"})
+    report = ProgressReport.objects.create(
+        task=locked,
+        department_id=reporting_department_id(user, task),
+        author=user,
+        kind=kind,
+        text=text,
+        requested_due=requested_due if kind == ProgressReport.Kind.EXTENSION else None,
+        status_change={"in_progress": "in_progress", "done": "done"}.get(kind, ""),
+    )
+    for item in checked:
+        attachment = ProgressAttachment(
+            report=report,
+            original_name=item.original_name,
+            safe_name=item.safe_name,
+            content_type=item.content_type,
+            size=len(item.content),
+            sha256=item.sha256,
+        )
+        attachment.file.save(item.safe_name, ContentFile(item.content), save=False)
+        attachment.save()
+    if kind in (ProgressReport.Kind.IN_PROGRESS, ProgressReport.Kind.DONE):
+        locked.status = (
+            Task.Status.DONE if kind == ProgressReport.Kind.DONE else Task.Status.IN_PROGRESS
+        )
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def close_task(task: Task, user, *, note: str = "", version: int | None = None) -> Task:
+    """督查 closes a task (marks it done) with a note."""
+    if not is_supervisor(user):
+        raise PermissionDenied("只有督查人员可以办结任务")
+    locked = _locked(task, version)
+    locked.status = Task.Status.DONE
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    ProgressReport.objects.create(
+        task=locked,
+        author=user,
+        kind=ProgressReport.Kind.DONE,
+        text=note or "督查确认办结",
+        status_change="done",
+    )
+    return locked
+
+
+@transaction.atomic
+def urge(
+    task: Task, user, *, message: str = "", department: Department | None = None
+) -> list[Urge]:
+    """催办: record the urge for each department on the task (or one) and notify its staff."""
+    if not is_supervisor(user):
+        raise PermissionDenied("只有督查人员可以催办")
+    if task.status == Task.Status.DONE:
+        raise ValidationError({"task": "任务已办结，无需催办"})
+    departments = [a.department for a in task.assignments.select_related("department")]
+    if department is not None:
+        if department not in departments:
+            raise ValidationError({"department": "该部门不承办此任务"})
+        departments = [department]
+    urges = [
+        Urge.objects.create(task=task, department=d, by=user, message=message) for d in departments
+    ]
+    title = f"催办：{task.document.number} {task.path} {task.heading}".strip()
+    body = message or "请抓紧办理并及时报告进展。"
+    members = Membership.objects.filter(
+        department__in=departments, user__is_active=True
+    ).values_list("user_id", flat=True)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=uid, kind=Notification.Kind.URGE, title=title[:200], body=body, task=task
+            )
+            for uid in set(members)
+        ]
+    )
+    return urges
+
+
+# --- corrections by the secretariat (the review page after an import) -------------------------
+
+
+def _require_secretariat(user) -> None:
+    from departments.access import is_secretariat
+
+    if not is_secretariat(user):
+        raise PermissionDenied("只有市政府办公厅（秘书处）可以修改任务分工和时限")
+
+
+@transaction.atomic
+def assign_department(task: Task, department: Department, role: str, user) -> TaskAssignment:
+    """Add a department to a task (牵头 / 配合 / 责任单位), or change its role if already on it."""
+    _require_secretariat(user)
+    if role not in TaskAssignment.Role.values:
+        raise ValidationError({"role": "角色无效"})
+    existing = TaskAssignment.objects.filter(task=task, department=department).first()
+    if existing is not None:
+        return change_assignment_role(existing, role, user)
+    order = (task.assignments.aggregate(m=Max("order"))["m"] or 0) + 1
+    return TaskAssignment.objects.create(task=task, department=department, role=role, order=order)
+
+
+@transaction.atomic
+def change_assignment_role(assignment: TaskAssignment, role: str, user) -> TaskAssignment:
+    _require_secretariat(user)
+    if role not in TaskAssignment.Role.values:
+        raise ValidationError({"role": "角色无效"})
+    if assignment.role != role:
+        assignment.role = role
+        assignment.save(update_fields=["role"])
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(assignment: TaskAssignment, user) -> None:
+    """Take a department off a task; a task keeps at least one department."""
+    _require_secretariat(user)
+    if (
+        not TaskAssignment.objects.filter(task_id=assignment.task_id)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise ValidationError({"department": "任务至少须有一个承办部门"})
+    assignment.delete()
+
+
+DEADLINE_EDIT_FIELDS = ("deadline_text", *DEADLINE_INPUTS)
+
+
+@transaction.atomic
+def set_task_deadline(task: Task, user, *, today: date | None = None, **values) -> Task:
+    """Correct a task's deadline spec (the fields of DEADLINE_EDIT_FIELDS) and recompute
+    next_due on the current calendar. The spec must be complete for its kind."""
+    _require_secretariat(user)
+    unknown = set(values) - set(DEADLINE_EDIT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown deadline fields: {sorted(unknown)}")
+    locked = _locked(task, None)
+    for key, value in values.items():
+        setattr(locked, key, value if value is not None or key in _NULLABLE else "")
+    kind = locked.deadline_kind
+    if kind == Task.DeadlineKind.DUE and not locked.due_on:
+        raise ValidationError({"due_on": "“限期完成”须填写截止日期"})
+    if kind == Task.DeadlineKind.RECURRING and not locked.every:
+        raise ValidationError({"every": "“定期”须填写周期"})
+    if kind == Task.DeadlineKind.RELATIVE and (not locked.n or not locked.unit):
+        raise ValidationError({"n": "“事件后限时”须填写时长和单位"})
+    apply_next_due(locked, today or timezone.localdate(), current_calendar())
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+_NULLABLE = {"due_on", "start_on", "n", "event_at"}

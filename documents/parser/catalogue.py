@@ -1,4 +1,9 @@
-"""Rebuild a disclosure catalogue (主动公开目录清单) from a table flattened to paragraphs.
+"""Rebuild a disclosure catalogue (主动公开目录清单), from a real table or one flattened to
+paragraphs.
+
+A real table (read from a Word or PDF file by documents.sources) comes as one line per row,
+cells separated by a tab, paragraphs inside a cell by U+2028: its columns are named by the header
+row, so each row is read cell by cell (_parse_table).
 
 Web copies of the gazette put one table cell per paragraph (blank line between cells, single
 line breaks inside a cell) and mark a vertically merged cell with a whitespace-only paragraph.
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from .deadlines import parse_rule
 from .model import ParsedCatalogueRow, ParseWarning
 from .patterns import squash
-from .text import Line
+from .text import CELL_BREAK, CELL_SEP, Line
 
 HEADER_FIELDS = [
     (re.compile(r"^(?:序号|编号)$"), "seq"),
@@ -50,8 +55,10 @@ class Cell:
 
 
 def find_header(lines: list[Line]) -> int | None:
-    """Index in ``lines`` of the 序号 cell that opens a catalogue table, or None."""
+    """Index in ``lines`` of the 序号 cell (or the header row) that opens a catalogue table."""
     for i, ln in enumerate(lines):
+        if CELL_SEP in ln.raw and table_columns(ln.raw):
+            return i
         if squash(ln.text) in ("序号", "编号"):
             names = [squash(x.text) for x in lines[i + 1 : i + 30] if x.text][:7]
             if sum(1 for n in names if any(rx.search(n) for rx, _ in HEADER_FIELDS[1:])) >= 4:
@@ -104,6 +111,8 @@ def parse_catalogue(
     start = find_header(lines)
     if start is None:
         return [], [], []
+    if CELL_SEP in lines[start].raw:
+        return _parse_table(lines, start)
     cells = _cells(lines[start:])
     # header cells: up to the first sequence number
     header: list[str] = []
@@ -229,3 +238,139 @@ def _parse_row(cells: list[Cell], seq: str, current_area: str, first_sub: bool, 
         line=cells[0].line,
     )
     return row, used, area
+
+
+# --- a real table: one line per row, tab-separated cells ------------------------------------
+
+DETAIL_RE = re.compile(r"内容|明细|具体")
+
+
+def _split_row(raw: str) -> list[str]:
+    """A row's cells, each with its paragraphs joined by newlines (as a flattened cell has)."""
+    cells = []
+    for cell in raw.split(CELL_SEP):
+        paras = [p.strip() for p in cell.split(CELL_BREAK)]
+        cells.append("\n".join(p for p in paras if p))
+    return cells
+
+
+def _is_header_row(raw: str) -> bool:
+    return any(HEADER_FIELDS[0][0].match(squash(c)) for c in _split_row(raw))
+
+
+def _names_only(raw: str) -> bool:
+    """A row of column names only (a header's second row without 序号)."""
+    names = [squash(c) for c in _split_row(raw) if c.strip()]
+    return (
+        CELL_SEP in raw
+        and bool(names)
+        and all(
+            len(n) <= 8
+            and (DETAIL_RE.search(n) or any(rx.search(n) for rx, _ in HEADER_FIELDS[1:]))
+            for n in names
+        )
+    )
+
+
+def table_columns(raw: str, below: str = "") -> list[str | None] | None:
+    """The field of each column when ``raw`` is a catalogue's header row, else None.
+
+    A header row has a 序号 cell and at least four other known column names. A second column
+    of matter (公开内容 after 公开事项) holds the item's detail; unknown columns map to None.
+    A second header row ``below`` (公开事项 over 事项名称 | 事项内容) names the columns it
+    splits.
+    """
+    if not _is_header_row(raw):
+        return None
+    names = [squash(c) for c in _split_row(raw)]
+    for k, name in enumerate(squash(c) for c in _split_row(below)):
+        if k < len(names) and name and name != names[k]:
+            names[k] = name
+    fields: list[str | None] = []
+    for name in names:
+        field = None
+        if name and "item" in fields and "detail" not in fields and DETAIL_RE.search(name):
+            field = "detail"
+        elif name:
+            field = next(
+                (f for rx, f in HEADER_FIELDS if rx.search(name) and f not in fields), None
+            )
+        fields.append(field)
+    known = [f for f in fields if f and f not in ("seq", "detail")]
+    return fields if len(known) >= 4 else None
+
+
+def _parse_table(
+    lines: list[Line], start: int
+) -> tuple[list[ParsedCatalogueRow], list[ParseWarning], list[str]]:
+    """Rows of a catalogue that came as a real table (header row at ``lines[start]``).
+
+    A row with an empty 序号 is another item under the 序号 above (a merged cell); an empty
+    area is carried down from the row above (a vertically merged cell). The table ends at the
+    first non-blank line that is not a row. A header of two rows is read as one; a header row
+    repeated (on each page of a PDF) is skipped.
+    """
+    below = lines[start + 1].raw if start + 1 < len(lines) else ""
+    if not (_is_header_row(below) or _names_only(below)):
+        below = ""
+    columns = table_columns(lines[start].raw, below) or table_columns(lines[start].raw) or []
+    rows: list[ParsedCatalogueRow] = []
+    warnings: list[ParseWarning] = []
+    unplaced: list[str] = []
+    seq = area = ""
+    for ln in lines[start + 1 :]:
+        if CELL_SEP not in ln.raw:
+            if ln.text:
+                break
+            continue
+        if _is_header_row(ln.raw) or (ln.raw == below and below):
+            continue  # the header's second row, or the header again (on each page of a PDF)
+        values: dict[str, str] = {}
+        for field, text in zip(columns, _split_row(ln.raw), strict=False):
+            if field and text:
+                values[field] = text
+        if not values:
+            continue
+        seq = values.get("seq", seq)
+        area = values.get("area", area)
+        timeliness = values.get("timeliness", "")
+        period = values.get("period", "")
+        if not seq or not (timeliness or period) or not (values.get("item") or area):
+            raw = "\n".join(t for t in _split_row(ln.raw) if t)
+            warnings.append(
+                ParseWarning(ln.no, f"目录清单第{seq or '?'}行无法还原，已保留原文", raw)
+            )
+            unplaced.append(raw)
+            continue
+        item, detail = _item_and_detail(values.get("item", ""), values.get("detail"), area)
+        rows.append(
+            ParsedCatalogueRow(
+                seq=seq,
+                area=area,
+                item=item,
+                detail=detail,
+                timeliness=timeliness,
+                rule=parse_rule(squash(timeliness)),
+                period=period,
+                channels=values.get("channels", ""),
+                owner=values.get("owner", ""),
+                supervision=values.get("supervision", ""),
+                line=ln.no,
+            )
+        )
+    return rows, warnings, unplaced
+
+
+def _item_and_detail(matter: str, detail: str | None, area: str) -> tuple[str, str]:
+    """The item's name and detail from its cell(s), named as the flattened path names them.
+
+    With a detail column the matter cell is the name. Otherwise a first paragraph that reads
+    as a name is the item and the rest its detail; with no name of its own the item is the
+    detail's lead sentence (建设信息。…) or else the area.
+    """
+    if detail is not None:
+        return matter or _lead_sentence(detail) or area, detail
+    first, _, rest = matter.partition("\n")
+    if _is_name(first):
+        return first.strip(), rest.strip()
+    return _lead_sentence(matter) or area, matter

@@ -124,14 +124,18 @@ def parentheticals(text: str):
 
 
 def extract_tasks(
-    clauses: list[ParsedClause], ref_year: int | None
+    clauses: list[ParsedClause], ref_year: int | None, covered: set[int] | None = None
 ) -> tuple[list[ParsedTask], list[ParseWarning], list[str]]:
+    """Tasks closed by responsibility parentheticals; ``covered`` collects the keys of the
+    clauses whose text they took."""
+    covered = covered if covered is not None else set()
     by_key = {c.key: c for c in clauses}
     tasks: list[ParsedTask] = []
     warnings: list[ParseWarning] = []
     unplaced: list[str] = []
     first_is_lead = False
     pending: list[str] = []
+    pending_keys: list[int] = []
 
     def numbered_heading(clause: ParsedClause) -> str:
         node: ParsedClause | None = clause
@@ -143,7 +147,7 @@ def extract_tasks(
 
     for clause in clauses:
         if clause.kind != "paragraph":
-            pending = []
+            pending, pending_keys = [], []
         text = clause.text
         prev = 0
         for start, end, inner in parentheticals(text):
@@ -161,7 +165,8 @@ def extract_tasks(
             if resp.first_is_lead and "下同" in inner:
                 first_is_lead = True
             body = "\n".join([*pending, text[prev:start].strip()]).strip()
-            pending = []
+            covered.update([*pending_keys, clause.key])
+            pending, pending_keys = [], []
             prev = end
             if clause.kind == "paragraph":
                 heading = lead_phrase(clause.text) or numbered_heading(clause)
@@ -183,4 +188,5 @@ def extract_tasks(
         rest = text[prev:].strip()
         if rest:
             pending.append(rest)
+            pending_keys.append(clause.key)
     return tasks, warnings, unplaced

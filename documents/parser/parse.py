@@ -36,6 +36,7 @@ from .patterns import (
     ISSUE_TITLE_RE,
     NUMBER_LINE_RE,
     ORGAN_RE,
+    PRINTED_ON_RE,
     PUBLIC_MARK_RE,
     PUBLISHED_RE,
     QUOTED_TITLE_BEFORE_RE,
@@ -46,6 +47,7 @@ from .patterns import (
     match_date,
     squash,
 )
+from .prose import extract_prose_tasks
 from .text import DEFAULT_MAX_BYTES, Line, check_text, decode, normalize, split_lines
 
 LIST_ITEM_RE = re.compile(r"^\d{1,2}[.．、]\S.{0,78}$")
@@ -139,10 +141,12 @@ def _non_blank(lines: list[Line], i: int, count: int) -> list[int]:
 
 def _parse_issue_header(lines: list[Line]) -> ParsedIssue:
     issue = ParsedIssue(title=None, year=None, number=None, total_number=None, published_on=None)
-    for ln in lines[:80]:
-        t = ln.text
+    head = [ln.text for ln in lines[:80] if ln.text]
+    for k, t in enumerate(head):
         if issue.year is None:
             m = ISSUE_TITLE_RE.search(t)
+            if not m and t.endswith("公报") and k + 1 < len(head):
+                m = ISSUE_TITLE_RE.search(t + head[k + 1])  # a printed cover: name, then number
             if m and not NUMBER_LINE_RE.search(t):
                 issue.year, issue.number = int(m.group("y")), int(m.group("n"))
                 issue.title = f"{m.group('title')}{issue.year}年第{issue.number}号"
@@ -151,7 +155,7 @@ def _parse_issue_header(lines: list[Line]) -> ParsedIssue:
             if m:
                 issue.total_number = int(m.group("t"))
         if issue.published_on is None:
-            m = PUBLISHED_RE.search(t)
+            m = PUBLISHED_RE.search(t) or PRINTED_ON_RE.match(squash(t))
             if m:
                 issue.published_on = _to_date(m.group("date"))
     return issue
@@ -172,17 +176,21 @@ def _parse_toc(lines: list[Line]) -> list[TocEntry]:
     entries: list[TocEntry] = []
     in_toc = False
     section = ""
+    pending = ""  # an entry's first line, when the entry runs over two (a printed contents page)
     for ln in lines:
         t = ln.text
         if TOC_HEAD_RE.match(squash(t)):
             in_toc = True
             continue
         if not in_toc or not t:
+            pending = ""
             continue
         if is_header_line(t):
             section = squash(t)
+            pending = ""
             continue
-        m = TOC_ENTRY_RE.match(t)
+        m = (TOC_ENTRY_RE.match(pending + t) if pending else None) or TOC_ENTRY_RE.match(t)
+        pending = "" if m else t
         if m:
             entries.append(
                 TocEntry(
@@ -360,11 +368,20 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     body_lines = _parse_signature(doc, body_lines)
     if not doc.issuer and doc.signatories:
         doc.issuer = "、".join(doc.signatories)
+    body_lines, imprint = _split_imprint(body_lines)
     main_lines = _split_attachments(doc, body_lines)
-    doc.body = "\n".join(ln.text for ln in main_lines)
+    doc.body = "\n".join(ln.text for ln in [*main_lines, *imprint])
     doc.clauses = build_outline(main_lines)
     year = doc.signed_on.year if doc.signed_on else (doc.number.year if doc.number else ref_year)
-    doc.tasks, warns, unplaced = extract_tasks(doc.clauses, year)
+    covered: set[int] = set()
+    doc.tasks, warns, unplaced = extract_tasks(doc.clauses, year, covered)
+    dated = {t.deadline.text for t in doc.tasks if t.deadline}
+    prose = extract_prose_tasks(doc.clauses, covered, dated, year)
+    order = {c.key: c.order for c in doc.clauses}
+    doc.tasks = sorted(
+        [*doc.tasks, *prose],
+        key=lambda t: (order.get(t.clause_key, 0), t.origin != "parenthetical"),
+    )
     doc.warnings.extend(warns)
     doc.unplaced.extend(unplaced)
     doc.citations = _citations(doc, lines)
@@ -474,6 +491,19 @@ def _is_marker(t: str) -> bool:
     return match_marker(t)[2] is not None or bool(ATTACHMENT_START_RE.match(squash(t)))
 
 
+IMPRINT_RE = re.compile(
+    r"^(?:抄送|抄报|分送|发送)\s*[:：]|^.{2,40}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发$"
+)
+
+
+def _split_imprint(body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """The 版记 (抄送：…, …日印发) at the end is kept as text but is no part of the outline."""
+    for k, ln in enumerate(body):
+        if ln.text and IMPRINT_RE.match(squash(ln.text)) and k > len(body) // 2:
+            return body[:k], [x for x in body[k:] if x.text]
+    return body, []
+
+
 def _split_attachments(doc: ParsedDocument, body: list[Line]) -> list[Line]:
     """Cut attachment sections (附件 / 附件1 alone on a line) off the main body, which is returned.
 
@@ -549,7 +579,7 @@ def _attachment_title(section: list[Line], listed: list[str], index: int) -> tup
     last = 0
     for k in nb[:3]:
         t = section[k].text
-        if not is_title_fragment(t) or re.search(r"[〔〕]|^序号$", t):
+        if not is_title_fragment(t) or re.search(r"[〔〕\t]|^序号$", t):
             break
         parts.append(squash(t))
         last = k + 1

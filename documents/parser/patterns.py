@@ -59,6 +59,7 @@ TOTAL_RE = re.compile(r"总\s*第\s*(?P<t>\d{1,5})\s*期")
 PUBLISHED_RE = re.compile(
     r"(?:发布日期|发布时间|出版日期|印发日期)\s*[:：]\s*(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
 )
+PRINTED_ON_RE = re.compile(r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日)出版$")  # a printed cover's foot
 TOC_HEAD_RE = re.compile(r"^目\s*录$")
 TOC_ENTRY_RE = re.compile(
     rf"^(?P<title>.{{4,200}}?)\s*{LP}(?P<number>[^()（）]{{2,30}}?〔\d{{4}}〕\d{{1,5}}号){RP}$"

@@ -116,7 +116,7 @@ def split_names(text: str) -> list[str]:
             text = text.replace(group, key)
             holders[key] = group
     names = []
-    for part in re.split(r"[、,]|和(?=市)|及(?=市)", text):
+    for part in re.split(r"[、,]|[和及与](?=[市各区县省])", text):
         part = part.strip()
         for key, group in holders.items():
             part = part.replace(key, group)

@@ -11,6 +11,12 @@ from .model import ParseError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ONE_LINE_THRESHOLD = 1200
 
+# A table read from a Word or PDF file (documents.sources) comes as one line per row: cells
+# separated by CELL_SEP, the paragraphs inside a cell by CELL_BREAK (U+2028 LINE SEPARATOR,
+# which str.split("\n") leaves alone).
+CELL_SEP = "\t"
+CELL_BREAK = "\u2028"
+
 
 @dataclass
 class Line:
@@ -87,6 +93,9 @@ def split_lines(text: str) -> list[Line]:
         stripped = raw.strip()
         if not stripped:
             lines.append(Line(no, raw, ""))
+            continue
+        if stripped.count(CELL_SEP) >= 2:
+            lines.append(Line(no, raw, stripped))  # a table row: its cells stay together
             continue
         broken = _ALWAYS_BREAK_RE.sub("\n", stripped)
         if len(stripped) > ONE_LINE_THRESHOLD:

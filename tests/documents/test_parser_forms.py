@@ -244,3 +244,38 @@ def test_parentheticals_that_speak_of_duty_but_cannot_be_read(content):
 def test_text_with_no_document_is_refused(text):
     with pytest.raises(ParseError):
         parse_text(text)
+
+
+PROVINCE_STYLE = """某某市人民政府办公室文件
+某政办发〔2020〕12号
+某某市人民政府办公室关于印发某某市优化营商环境
+三年行动方案的通知
+
+各区县人民政府，市政府各部门，各有关单位：
+\u3000\u3000《某某市优化营商环境三年行动方案》已经市政府同意，现印发给你们，请认真贯彻执行。
+
+某某市人民政府办公室
+二〇二〇年六月一日
+（此件公开发布）
+
+某某市优化营商环境三年行动方案
+一、重点任务
+（一）压减审批时限。全面推行承诺制审批。（牵头单位：市发展改革委；责任单位：各区县人民政府；完成时限：2020年底前）
+（二）推进数据共享。建设统一数据平台。（市大数据局牵头，市直有关部门和各区县政府按职责分工负责）
+（三）优化纳税服务。（市税务局负责，长期坚持）
+
+抄送：市委各部门，市人大常委会办公室，市政协办公室。
+某某市人民政府办公室\u3000\u3000\u3000\u30002020年6月1日印发
+"""
+
+
+def test_labelled_segments_chinese_numeral_date_and_imprint():
+    doc = parse_text(PROVINCE_STYLE).documents[0]
+    assert doc.signed_on == dt.date(2020, 6, 1)  # 二〇二〇年六月一日
+    assert doc.enclosure_title == "某某市优化营商环境三年行动方案"
+    first, second, third = doc.tasks
+    assert roles(first) == (["市发展改革委"], [], ["各区县人民政府"])
+    assert first.deadline.due == dt.date(2020, 12, 31)
+    assert roles(second) == (["市大数据局"], ["市直有关部门", "各区县政府"], [])
+    assert roles(third) == ([], [], ["市税务局"]) and third.deadline.kind == "ongoing"
+    assert "抄送" in doc.body and not any("抄送" in c.text for c in doc.clauses)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "将单个文件（无公报刊头的通知等）加入某一期公报；该期不存在时新建为草稿。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="文件路径（- 表示标准输入）")
+        parser.add_argument("path", help="文件路径：.txt、.docx 或 .pdf（- 表示标准输入）")
         parser.add_argument("--issue", required=True, help="期次，如 2018-6")
         parser.add_argument(
             "--replace", action="store_true", help="该期已有同一文件且内容不同时替换"
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         data = read_source(path)
         try:
             report = import_document(
-                data, issue, source_name=path, replace=replace, dry_run=dry_run
+                data, issue, source_name=path, filename=path, replace=replace, dry_run=dry_run
             )
         except GazetteImportError as exc:
             raise fail(path, exc) from None

@@ -1,0 +1,104 @@
+"""REST API for the disclosure catalogue (public) and disclosure events (owning departments)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from departments.access import department_ids, sees_everything
+from documents.models import GazetteIssue
+from documents.selectors import light
+from tasks.permissions import IsActiveUser
+
+from . import services
+from .filters import CatalogueFilter, EventFilter
+from .models import DisclosureEvent, DisclosureItem
+from .selectors import compliance_by_item
+from .serializers import CatalogueItemSerializer, DisclosureEventSerializer, PublicationSerializer
+
+
+class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+    """主动公开目录清单 of published documents: readable by everyone."""
+
+    serializer_class = CatalogueItemSerializer
+    permission_classes = [AllowAny]
+    filterset_class = CatalogueFilter
+
+    def get_queryset(self):
+        return (
+            DisclosureItem.objects.filter(document__issue__status=GazetteIssue.Status.PUBLISHED)
+            .select_related("owner_department", "document")
+            .defer(*light("document__", issue=False))
+            .order_by("document_id", "order")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["compliance"] = compliance_by_item()
+        return context
+
+
+def _service(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError({"detail": exc.messages}) from None
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+class DisclosureEventViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """公开事件: the owning department's staff record them; deadlines follow the item's rule."""
+
+    serializer_class = DisclosureEventSerializer
+    permission_classes = [IsActiveUser]
+    filterset_class = EventFilter
+
+    def get_queryset(self):
+        qs = DisclosureEvent.objects.select_related("item", "department").order_by(
+            "-occurred_at", "-id"
+        )
+        if sees_everything(self.request.user):
+            return qs
+        return qs.filter(department_id__in=department_ids(self.request.user))
+
+    def create(self, request):
+        data = DisclosureEventSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        event = _service(
+            services.record_event,
+            v["item"],
+            subject=v["subject"],
+            event=v["event"],
+            occurred_at=v["occurred_at"],
+            reference=v.get("reference", ""),
+            department=v.get("department"),
+            user=request.user,
+        )
+        return Response(DisclosureEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PublicationSerializer, responses=DisclosureEventSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """登记公开: when and where it was published (on time or late follows)."""
+        event = self.get_object()
+        data = PublicationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = _service(
+            services.record_publication,
+            event,
+            published_at=data.validated_data["published_at"],
+            where=data.validated_data["where"],
+            user=request.user,
+        )
+        return Response(DisclosureEventSerializer(event).data)

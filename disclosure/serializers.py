@@ -1,0 +1,128 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import DisclosureEvent, DisclosureItem
+
+UNIT_WORDS = {"working_days": "个工作日", "days": "日", "hours": "小时"}
+
+
+def rule_in_words(item) -> str:
+    """决定作出后7个工作日内 — the timeliness rule in plain words."""
+    if item.rule_kind in UNIT_WORDS and item.rule_n is not None:
+        start = f"{item.rule_from}后" if item.rule_from else ""
+        return f"{start}{item.rule_n}{UNIT_WORDS[item.rule_kind]}内"
+    if item.rule_kind == "annual" and item.rule_by:
+        month, day = (int(x) for x in item.rule_by.split("-"))
+        return f"每年{month}月{day}日前"
+    return item.timeliness.split("\n")[0][:60]
+
+
+class RuleSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="rule_kind")
+    n = serializers.IntegerField(source="rule_n", allow_null=True)
+    trigger = serializers.CharField(source="rule_from", allow_blank=True)
+    by = serializers.CharField(source="rule_by", allow_blank=True)
+    words = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_words(self, obj) -> str:
+        return rule_in_words(obj)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    published = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class CatalogueItemSerializer(serializers.ModelSerializer):
+    rule = RuleSerializer(source="*", read_only=True)
+    owner_department_name = serializers.CharField(
+        source="owner_department.name", default="", read_only=True
+    )
+    document_number = serializers.CharField(source="document.number", read_only=True)
+    compliance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DisclosureItem
+        fields = [
+            "id",
+            "seq",
+            "area",
+            "item",
+            "detail",
+            "timeliness",
+            "rule",
+            "period",
+            "channels",
+            "owner",
+            "owner_department",
+            "owner_department_name",
+            "supervision",
+            "document",
+            "document_number",
+            "compliance",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ComplianceSerializer(allow_null=True))
+    def get_compliance(self, obj):
+        figure = self.context.get("compliance", {}).get(obj.pk)
+        if figure is None or not (figure.published or figure.pending):
+            return None
+        return {
+            "published": figure.published,
+            "on_time": figure.on_time,
+            "pending": figure.pending,
+            "share": figure.share,
+        }
+
+
+class DisclosureEventSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.item", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    on_time = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DisclosureEvent
+        fields = [
+            "id",
+            "item",
+            "item_name",
+            "department",
+            "department_name",
+            "subject",
+            "event",
+            "reference",
+            "occurred_at",
+            "rule_kind",
+            "rule_n",
+            "rule_by",
+            "due_at",
+            "due_provisional",
+            "published_at",
+            "published_where",
+            "on_time",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "item_name",
+            "department_name",
+            "rule_kind",
+            "rule_n",
+            "rule_by",
+            "due_at",
+            "due_provisional",
+            "published_at",
+            "published_where",
+            "on_time",
+            "created_at",
+        ]
+        extra_kwargs = {"department": {"required": False}}
+
+
+class PublicationSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField()
+    where = serializers.CharField(max_length=300)

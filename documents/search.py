@@ -1,0 +1,677 @@
+"""Chinese full-text search: the analyzer, and the index of published content it feeds.
+
+Chinese has no spaces and PostgreSQL's text search does not segment it, so the analyzer here
+turns text into overlapping character bigrams (涉农资金 → 涉农 农资 资金 金), one token per
+character with its position, and a query into a phrase of bigrams at the right distances. A
+query term then matches exactly where it occurs as a substring of the text (after folding
+width and case), including two-character words (养老) and substrings that cross word
+boundaries (农资 in 涉农资金), which a word segmenter misses. docs/search.md has the measured
+comparison with pg_trgm and jieba that chose it.
+
+The same functions build the index rows (``public.SearchEntry``) and the queries. On
+PostgreSQL the rows carry a tsvector and match through a GIN index; on SQLite (development,
+tests) the folded text is matched as a substring, which gives the same hits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    TextField,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 100  # longer queries are cut
+MAX_TERMS = 8  # query terms (runs of letters/digits/CJK) kept; each must occur
+MAX_ENTRY_CHARS = 3000  # longer texts are split into several rows (tsvector limits)
+COUNT_CAP = 1000  # result counts above this are shown as "1000+"
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+# --- the analyzer (pure functions) -----------------------------------------------------------
+
+
+class _FoldTable(dict):
+    """str.translate table, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(code)).casefold()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, compatibility forms to plain ones, case folded: what both
+    the index and the query see. Folded one character at a time, so offsets map back."""
+    return text.translate(_FOLD)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | range]:
+    """``fold(text)`` and, for each folded character, the index of the original it came from."""
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):  # no character became several: offsets are the identity
+        return folded, range(len(text))
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        offsets.extend([i] * len(_FOLD[ord(ch)]))
+    return folded, offsets
+
+
+def segments(folded: str) -> list[str]:
+    """Runs of letters, digits and CJK characters; punctuation and spaces separate them."""
+    return _WORD_RE.findall(folded)
+
+
+def bigram_positions(text: str) -> dict[str, list[int]]:
+    """The index side: every character's bigram (the last of a run alone) with its 1-based
+    position. Runs are one position apart, so no phrase matches across punctuation."""
+    lexemes: dict[str, list[int]] = {}
+    pos = 1
+    for run in segments(fold(text)):
+        for i in range(len(run)):
+            lexemes.setdefault(run[i : i + 2], []).append(pos + i)
+        pos += len(run) + 1
+    return lexemes
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """The index side as a flat token list (for tests and the benchmark's size figures)."""
+    out = []
+    for run in segments(fold(text)):
+        out.extend(run[i : i + 2] for i in range(len(run)))
+    return out
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(text: str) -> str:
+    """PostgreSQL tsvector input for ``text``: ``'涉农':1 '农资':2 …`` (cast with ::tsvector).
+
+    A lexeme keeps at most 256 positions in a tsvector and positions stop at 16383; rows are
+    at most MAX_ENTRY_CHARS long, which stays well inside both.
+    """
+    return " ".join(
+        f"{_quote(lexeme)}:{','.join(map(str, positions))}"
+        for lexeme, positions in bigram_positions(text).items()
+    )
+
+
+def term_tsquery(term: str) -> str:
+    """One folded query term as a tsquery: bigrams at their distances (涉农资金 → '涉农' <2>
+    '资金'; 取水许可证 → '取水' <2> '许可' <1> '可证'); one character as a prefix ('县':*)."""
+    if len(term) == 1:
+        return f"{_quote(term)}:*"
+    starts = list(range(0, len(term) - 1, 2))
+    if starts[-1] != len(term) - 2:
+        starts.append(len(term) - 2)
+    out = _quote(term[starts[0] : starts[0] + 2])
+    for prev, start in itertools.pairwise(starts):
+        out += f" <{start - prev}> {_quote(term[start : start + 2])}"
+    return out
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: the text as typed and the folded terms that must all occur."""
+
+    text: str
+    terms: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def tsquery(self) -> str:
+        return " & ".join(f"({term_tsquery(t)})" for t in self.terms)
+
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` holds every term: the rule the index implements."""
+        folded = fold(text)
+        return all(t in folded for t in self.terms)
+
+
+def parse_query(text: str | None) -> Query:
+    """Split a query into terms at spaces and punctuation; terms inside longer ones go."""
+    text = (text or "").strip()[:MAX_QUERY_CHARS]
+    found: list[str] = []
+    for run in segments(fold(text)):
+        if run not in found:
+            found.append(run)
+    terms = [t for t in found if not any(t != o and t in o for o in found)]
+    return Query(text, tuple(terms[:MAX_TERMS]))
+
+
+# --- snippets --------------------------------------------------------------------------------
+
+
+def _match_spans(text: str, query: Query) -> list[tuple[int, int]]:
+    """Where the query's terms occur in ``text``, as merged (start, end) original offsets."""
+    folded, offsets = fold_with_offsets(text)
+    spans = []
+    for term in query.terms:
+        start = folded.find(term)
+        while start != -1:
+            end = start + len(term)
+            spans.append((offsets[start], offsets[end - 1] + 1))
+            start = folded.find(term, end)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _marked(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
+    out, at = [], lo
+    for a, b in spans:
+        if b <= lo or a >= hi:
+            continue
+        a, b = max(a, lo), min(b, hi)
+        out.append(escape(text[at:a]))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        at = b
+    out.append(escape(text[at:hi]))
+    return "".join(out)
+
+
+def highlight(text: str, query: Query) -> SafeString:
+    """The whole text, escaped, with the query's matches wrapped in <mark>."""
+    spans = _match_spans(text, query) if query else []
+    return mark_safe(_marked(text, spans, 0, len(text)))  # safe: escaped in _marked
+
+
+def snippet(text: str, query: Query, width: int = 110) -> SafeString:
+    """About ``width`` characters around the first match, escaped, matches in <mark>."""
+    text = " ".join(text.split())
+    spans = _match_spans(text, query) if query else []
+    if len(text) <= width:
+        lo, hi = 0, len(text)
+    else:
+        first = spans[0][0] if spans else 0
+        lo = max(0, min(first - width // 4, len(text) - width))
+        hi = min(len(text), lo + width)
+    body = _marked(text, spans, lo, hi)
+    return mark_safe(("…" if lo else "") + body + ("…" if hi < len(text) else ""))
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def _chunks(text: str, limit: int = MAX_ENTRY_CHARS) -> Iterator[str]:
+    """Split at line ends into pieces of at most ``limit`` characters. A match never spans a
+    line end (it separates runs), so nothing is lost; a longer single line is cut with an
+    overlap of MAX_QUERY_CHARS so that a term across the cut is still found."""
+    piece: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if size + len(line) + 1 > limit and piece:
+            yield "\n".join(piece)
+            piece, size = [], 0
+        while len(line) > limit:
+            yield line[:limit]
+            line = line[limit - MAX_QUERY_CHARS :]
+        piece.append(line)
+        size += len(line) + 1
+    if piece and any(p.strip() for p in piece):
+        yield "\n".join(piece)
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def entries_for_documents(documents: Iterable) -> list:
+    """The index rows for ``documents`` (with issue, clauses, tasks, catalogue items loaded)."""
+    from public.models import SearchEntry
+
+    pg = connection.vendor == "postgresql"
+    rows = []
+
+    def add(doc, kind, text, position, *, anchor="", label="", task=None, item=None) -> None:
+        for k, chunk in enumerate(_chunks(text)):
+            rows.append(
+                SearchEntry(
+                    kind=kind,
+                    document=doc,
+                    task=task,
+                    item=item,
+                    anchor=anchor[:20],
+                    label=label[:100],
+                    text=chunk,
+                    year=doc.issue.year,
+                    issuer=doc.issuer[:200],
+                    issue_order=doc.issue.year * 1000 + doc.issue.number,
+                    doc_order=doc.order,
+                    position=position + k,
+                    tsv=tsvector_literal(chunk) if pg else None,
+                )
+            )
+
+    for doc in documents:
+        head = _join(
+            doc.header, doc.number, doc.title, doc.addressees, doc.signatories, doc.enclosure_title
+        )
+        add(doc, "document", head, 0)
+        anchors = {}
+        for clause in doc.clauses.all():
+            anchors[clause.pk] = clause.anchor
+            text = _join(clause.heading, clause.text)
+            if text:
+                add(
+                    doc,
+                    "document",
+                    text,
+                    10 * (clause.order + 1),
+                    anchor=clause.anchor,
+                    label=clause.path,
+                )
+        base = 10 * (len(anchors) + 2)
+        for i, att in enumerate(doc.attachments or [], start=1):
+            add(
+                doc,
+                "document",
+                _join(att.get("title", ""), att.get("text", "")),
+                base + 10_000 * i,
+                anchor=f"att{i}",
+                label=att.get("label") or "附件",
+            )
+        for task in doc.tasks.all():
+            add(
+                doc,
+                "task",
+                _join(task.heading, task.text, task.raw),
+                task.order,
+                anchor=anchors.get(task.clause_id, ""),
+                label=task.path,
+                task=task,
+            )
+        for item in doc.catalogue_items.all():
+            text = _join(
+                item.area,
+                item.item,
+                item.detail,
+                item.timeliness,
+                item.period,
+                item.channels,
+                item.owner,
+                item.supervision,
+            )
+            add(
+                doc,
+                "catalogue",
+                text,
+                item.order,
+                anchor=f"item-{item.pk}",
+                label=item.seq,
+                item=item,
+            )
+    return rows
+
+
+def _documents_to_index(issue_ids: Iterable[int]) -> QuerySet:
+    from .models import Document
+
+    return (
+        Document.objects.filter(issue_id__in=list(issue_ids), issue__status="published")
+        .select_related("issue")
+        .defer("issue__source_text", "body", "warnings", "unplaced")
+        .prefetch_related("clauses", "tasks", "catalogue_items")
+    )
+
+
+def index_issues(issue_ids: Iterable[int]) -> int:
+    """Rewrite the index rows of these issues: their documents' rows if the issue is
+    published, none otherwise. Returns the number of rows written."""
+    from public.models import SearchEntry
+
+    issue_ids = list(issue_ids)
+    with transaction.atomic():
+        SearchEntry.objects.filter(document__issue_id__in=issue_ids).delete()
+        rows = entries_for_documents(_documents_to_index(issue_ids))
+        SearchEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def rebuild_index() -> int:
+    """Rebuild the whole index from the published issues."""
+    from public.models import SearchEntry
+
+    from .models import GazetteIssue
+
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        total = 0
+        ids = list(GazetteIssue.objects.filter(status="published").values_list("id", flat=True))
+        for start in range(0, len(ids), 20):
+            total += index_issues(ids[start : start + 20])
+    return total
+
+
+def fill_empty_index(**kwargs) -> None:
+    """After migrate: an empty index over published content (a new deployment, or the
+    migration that added it) is built once."""
+    from public.models import SearchEntry
+
+    from .models import GazetteIssue
+
+    using = kwargs.get("using", "default")
+    if using != "default":
+        return
+    try:
+        if (
+            SearchEntry.objects.exists()
+            or not GazetteIssue.objects.filter(status="published").exists()
+        ):
+            return
+    except Exception:  # tables not there yet (a partial migrate)
+        return
+    logger.info("search index: building (%d rows)", rebuild_index())
+
+
+# Keeping the index current: any save of an issue, document, clause, task or catalogue item
+# re-indexes its issue once the transaction commits (once per issue and transaction). Imports
+# save the issue and each document; publishing saves the issue. Deletes cascade to the rows.
+
+
+def schedule_index(issue_id: int | None) -> None:
+    """Re-index the issue once the current transaction commits (once per transaction; a
+    rolled-back transaction drops the callback with everything else)."""
+    if issue_id is None:
+        return
+    conn = transaction.get_connection()
+    for _sids, func, _robust in conn.run_on_commit:
+        if getattr(func, "_search_issue", None) == issue_id and not func._search_done:
+            return
+
+    def run() -> None:
+        run._search_done = True
+        try:
+            index_issues([issue_id])
+        except Exception:
+            logger.exception("search index: issue %s could not be indexed", issue_id)
+
+    run._search_issue, run._search_done = issue_id, False
+    transaction.on_commit(run)
+
+
+def _issue_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        schedule_index(instance.pk)
+
+
+def _document_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        schedule_index(instance.issue_id)
+
+
+def _part_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    from .models import Document
+
+    issue_id = (
+        Document.objects.filter(pk=instance.document_id).values_list("issue_id", flat=True).first()
+    )
+    schedule_index(issue_id)
+
+
+def connect_signals() -> None:
+    from django.db.backends.signals import connection_created
+    from django.db.models.signals import post_save
+
+    from disclosure.models import DisclosureItem
+    from tasks.models import Task
+
+    from .models import Clause, Document, GazetteIssue
+
+    post_save.connect(_issue_saved, sender=GazetteIssue, dispatch_uid="search_issue")
+    post_save.connect(_document_saved, sender=Document, dispatch_uid="search_document")
+    for model in (Clause, Task, DisclosureItem):
+        post_save.connect(_part_saved, sender=model, dispatch_uid=f"search_{model.__name__}")
+    connection_created.connect(_sqlite_functions, dispatch_uid="search_sqlite_fold")
+
+
+def _sqlite_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("gazette_fold", 1, fold, deterministic=True)
+
+
+# --- querying --------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """Result filters: issue year, issuing body (文件的发文机关), department (任务/目录的单位)."""
+
+    year: int | None = None
+    issuer: str = ""
+    department: int | None = None
+
+
+def match_rows(qs: QuerySet, query: Query) -> QuerySet:
+    """The analyzer's predicate: rows holding every term (bigram phrases on PostgreSQL, the
+    folded text as a substring on SQLite; the same rows either way)."""
+    if connection.vendor == "postgresql":
+        return qs.filter(tsv__matches=query.tsquery)
+    qs = qs.annotate(folded=Func(F("text"), function="gazette_fold", output_field=TextField()))
+    for term in query.terms:
+        qs = qs.filter(folded__contains=term)
+    return qs
+
+
+def matching(query: Query, kind: str, filters: Filters | None = None) -> QuerySet:
+    """Index rows of ``kind`` that hold every term of ``query`` and pass ``filters``."""
+    from public.models import SearchEntry
+    from tasks.models import TaskAssignment
+
+    qs = match_rows(SearchEntry.objects.filter(kind=kind), query)
+    filters = filters or Filters()
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.issuer:
+        qs = qs.filter(issuer=filters.issuer)
+    if filters.department:
+        if kind == "task":
+            qs = qs.filter(
+                Exists(
+                    TaskAssignment.objects.filter(
+                        task_id=OuterRef("task_id"), department_id=filters.department
+                    )
+                )
+            )
+        elif kind == "catalogue":
+            qs = qs.filter(item__owner_department_id=filters.department)
+        else:
+            qs = qs.filter(
+                Exists(
+                    TaskAssignment.objects.filter(
+                        task__document_id=OuterRef("document_id"),
+                        department_id=filters.department,
+                    )
+                )
+            )
+    return qs
+
+
+def count_query(query: Query, kind: str, filters: Filters | None = None) -> QuerySet:
+    """What a kind's count counts: documents (not their rows), tasks, catalogue items."""
+    qs = matching(query, kind, filters)
+    return qs.values("document_id").distinct() if kind == "document" else qs.values("pk")
+
+
+def counts(query: Query, filters: Filters | None = None, cap: int = COUNT_CAP) -> dict[str, int]:
+    """Each kind's number of hits, counted no further than cap + 1 (shown as "cap+"), in one
+    query (a UNION ALL of the three capped counts)."""
+    parts, params = [], []
+    for kind in KINDS:
+        sql, p = count_query(query, kind, filters)[: cap + 1].query.sql_with_params()
+        parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}_hits")
+        params += [kind, *p]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
+
+
+@dataclass
+class Hit:
+    """One result: the object, its snippet, and where in the document it is."""
+
+    entry: object
+    snippet: SafeString
+    obj: object = None
+    more: list = field(default_factory=list)  # further matches in the same document
+    total: int = 1
+
+
+@dataclass
+class Section:
+    kind: str
+    count: int
+    hits: list[Hit]
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-min(count, COUNT_CAP) // per_page))
+
+
+def _window(page: int, per_page: int) -> slice:
+    return slice((page - 1) * per_page, page * per_page)
+
+
+def search_documents(query: Query, filters: Filters, page: int, per_page: int) -> list[Hit]:
+    """Documents holding the query, newest issue first; each with its first matches."""
+    from .selectors import light
+
+    qs = matching(query, "document", filters)
+    groups = list(
+        qs.values("document_id")
+        .annotate(io=Max("issue_order"), do=Min("doc_order"), n=Count("id"))
+        .order_by("-io", "do", "document_id")[_window(page, per_page)]
+    )
+    per_doc: dict[int, list] = {g["document_id"]: [] for g in groups}
+    if not per_doc:
+        return []
+    # The first three matching rows of each of these documents (a window function).
+    first_rows = (
+        matching(query, "document", filters)
+        .filter(document_id__in=list(per_doc))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("document_id")], order_by=F("position").asc())
+        )
+        .filter(rank__lte=3)
+        .select_related("document__issue")
+        .defer("tsv", *light("document__"))
+        .order_by("document_id", "position")
+    )
+    for entry in first_rows:
+        per_doc[entry.document_id].append(entry)
+    hits = []
+    for g in groups:
+        first, *more = per_doc[g["document_id"]]
+        hits.append(
+            Hit(
+                first,
+                snippet(first.text, query),
+                first.document,
+                more=[(e, snippet(e.text, query, 80)) for e in more],
+                total=g["n"],
+            )
+        )
+    return hits
+
+
+def search_tasks(query: Query, filters: Filters, page: int, per_page: int) -> list[Hit]:
+    from django.db.models import Prefetch
+
+    from tasks.models import TaskAssignment
+
+    from .selectors import light
+
+    entries = (
+        matching(query, "task", filters)
+        .select_related("task__document__issue")
+        .defer("tsv", *light("task__document__"))
+        .prefetch_related(
+            Prefetch(
+                "task__assignments",
+                queryset=TaskAssignment.objects.select_related("department").order_by("order"),
+            )
+        )
+        .order_by("-issue_order", "doc_order", "position")[_window(page, per_page)]
+    )
+    return [Hit(e, snippet(e.text, query), e.task) for e in entries]
+
+
+def search_catalogue(query: Query, filters: Filters, page: int, per_page: int) -> list[Hit]:
+    from .selectors import light
+
+    entries = (
+        matching(query, "catalogue", filters)
+        .select_related("item__owner_department", "item__document__issue")
+        .defer("tsv", *light("item__document__"))
+        .order_by("-issue_order", "doc_order", "position")[_window(page, per_page)]
+    )
+    return [Hit(e, snippet(e.text, query), e.item) for e in entries]
+
+
+KINDS = ("document", "task", "catalogue")
+SEARCHERS = {
+    "document": search_documents,
+    "task": search_tasks,
+    "catalogue": search_catalogue,
+}
+
+
+def search(
+    query: Query, filters: Filters | None = None, *, kind: str = "", page: int = 1
+) -> dict[str, Section]:
+    """The result page: every kind's count, and the first hits of each kind (5 each), or of
+    one kind, 20 a page. Sections are keyed by kind, in KINDS order."""
+    filters = filters or Filters()
+    if not query:
+        return {}
+    found = counts(query, filters)
+    sections = {}
+    for k in KINDS:
+        if kind and k != kind:
+            sections[k] = Section(k, found[k], [])
+            continue
+        per_page = 20 if kind else 5
+        hits = SEARCHERS[k](query, filters, page, per_page) if found[k] else []
+        sections[k] = Section(k, found[k], hits, page, _pages(found[k], per_page))
+    return sections

@@ -1,0 +1,246 @@
+"""Read queries on gazette content shared by the API and the pages (no query per row)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from departments.access import sees_everything
+from tasks.models import Task, TaskAssignment
+
+from .models import Citation, Clause, Document, GazetteIssue
+
+# Large columns no list needs: the imported text, the body, the attachments and review notes.
+ISSUE_HEAVY = ("source_text",)
+DOCUMENT_HEAVY = ("body", "attachments", "warnings", "unplaced")
+
+
+def light(prefix: str = "", *, issue: bool = True, document: bool = True) -> list[str]:
+    """Field names to defer on a query that reaches documents/issues through ``prefix``."""
+    names = []
+    if document:
+        names += [f"{prefix}{f}" for f in DOCUMENT_HEAVY]
+    if issue:
+        issue_prefix = f"{prefix}issue__" if document else prefix
+        names += [f"{issue_prefix}{f}" for f in ISSUE_HEAVY]
+    return names
+
+
+def visible_issues(user) -> QuerySet[GazetteIssue]:
+    """Published issues for everyone; drafts too for the secretariat and supervisors."""
+    qs = GazetteIssue.objects.all()
+    if not sees_everything(user):
+        qs = qs.filter(status=GazetteIssue.Status.PUBLISHED)
+    return qs
+
+
+def visible_documents(user) -> QuerySet[Document]:
+    qs = Document.objects.select_related("issue")
+    if not sees_everything(user):
+        qs = qs.filter(issue__status=GazetteIssue.Status.PUBLISHED)
+    return qs
+
+
+def issue_list(user) -> QuerySet[GazetteIssue]:
+    return (
+        visible_issues(user)
+        .annotate(document_count=Count("documents"))
+        .order_by("-year", "-number")
+    )
+
+
+def issue_detail(user) -> QuerySet[GazetteIssue]:
+    return visible_issues(user).prefetch_related(
+        Prefetch(
+            "documents",
+            queryset=Document.objects.order_by("order").annotate(task_count=Count("tasks")),
+        )
+    )
+
+
+def document_list(user) -> QuerySet[Document]:
+    return (
+        visible_documents(user)
+        .annotate(task_count=Count("tasks"))
+        .order_by("-issue__year", "-issue__number", "order")
+    )
+
+
+def tasks_with_departments() -> QuerySet[Task]:
+    return Task.objects.order_by("order").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=TaskAssignment.objects.select_related("department").order_by("order"),
+        )
+    )
+
+
+def document_detail(user) -> QuerySet[Document]:
+    return (
+        visible_documents(user)
+        .defer(*light(document=False, prefix="issue__"))
+        .prefetch_related(
+            Prefetch("clauses", queryset=Clause.objects.order_by("order")),
+            Prefetch("tasks", queryset=tasks_with_departments()),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("cited_document").order_by("id"),
+            ),
+        )
+    )
+
+
+# --- The public site: published content only, for anyone -------------------------------------
+
+PUBLISHED = GazetteIssue.Status.PUBLISHED
+
+
+def published_issues() -> QuerySet[GazetteIssue]:
+    """Published issues, newest first, with their document counts (no imported text)."""
+    return (
+        GazetteIssue.objects.filter(status=PUBLISHED)
+        .defer(*ISSUE_HEAVY)
+        .annotate(document_count=Count("documents"))
+        .order_by("-year", "-number")
+    )
+
+
+def issues_by_year() -> list[tuple[int, list[GazetteIssue]]]:
+    """The archive: (year, that year's published issues), newest year first."""
+    years: dict[int, list[GazetteIssue]] = {}
+    for issue in published_issues():
+        years.setdefault(issue.year, []).append(issue)
+    return list(years.items())
+
+
+def public_issue(year: int, number: int) -> GazetteIssue | None:
+    """A published issue with its documents in order (light) and their task counts."""
+    return (
+        GazetteIssue.objects.filter(status=PUBLISHED, year=year, number=number)
+        .defer(*ISSUE_HEAVY)
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=Document.objects.defer(*DOCUMENT_HEAVY)
+                .annotate(task_count=Count("tasks"))
+                .order_by("order"),
+            )
+        )
+        .first()
+    )
+
+
+def public_documents() -> QuerySet[Document]:
+    """Documents of published issues, without their large columns."""
+    return (
+        Document.objects.filter(issue__status=PUBLISHED)
+        .select_related("issue")
+        .defer(*light())
+        .order_by("-issue__year", "-issue__number", "order")
+    )
+
+
+def recent_documents(limit: int = 10) -> list[Document]:
+    return list(public_documents()[:limit])
+
+
+def public_document(slug: str) -> Document | None:
+    """A published document with everything its page shows: the outline, the tasks with their
+    departments, the citations (linked only to documents that are themselves public) and the
+    catalogue items it lays down."""
+    from disclosure.models import DisclosureItem
+
+    return (
+        Document.objects.filter(slug=slug, issue__status=PUBLISHED)
+        .select_related("issue")
+        .defer(*light("issue__", document=False), "warnings", "unplaced")
+        .prefetch_related(
+            Prefetch("clauses", queryset=Clause.objects.order_by("order")),
+            Prefetch("tasks", queryset=tasks_with_departments()),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("cited_document__issue")
+                .defer(*light("cited_document__"))
+                .order_by("id"),
+            ),
+            Prefetch(
+                "catalogue_items",
+                queryset=DisclosureItem.objects.select_related("owner_department").order_by(
+                    "order"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def public_issuers() -> list[str]:
+    """Issuing bodies of published documents (for the search filter)."""
+    return list(
+        Document.objects.filter(issue__status=PUBLISHED)
+        .exclude(issuer="")
+        .order_by("issuer")
+        .values_list("issuer", flat=True)
+        .distinct()
+    )
+
+
+def public_years() -> list[int]:
+    return list(
+        GazetteIssue.objects.filter(status=PUBLISHED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def public_departments():
+    """Departments named in published documents (tasks or catalogue rows), with counts.
+
+    Each count is its own correlated subquery: joining assignments and catalogue rows in one
+    query would multiply them (every assignment times every row)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from departments.models import Department
+    from disclosure.models import DisclosureItem
+
+    def count(qs):
+        total = qs.order_by().values("g").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+    assignments = TaskAssignment.objects.filter(
+        department=OuterRef("pk"), task__document__issue__status=PUBLISHED
+    ).annotate(g=F("department_id"))
+    items = DisclosureItem.objects.filter(
+        owner_department=OuterRef("pk"), document__issue__status=PUBLISHED
+    ).annotate(g=F("owner_department_id"))
+    depts = Department.objects.filter(active=True).annotate(
+        task_count=count(assignments),
+        lead_count=count(assignments.filter(role=TaskAssignment.Role.LEAD)),
+        item_count=count(items),
+    )
+    return list(depts.filter(Q(task_count__gt=0) | Q(item_count__gt=0)).order_by("kind", "name"))
+
+
+def department_tasks(department) -> QuerySet[TaskAssignment]:
+    """A department's assignments in published documents, in gazette order, with the task,
+    its document and issue and all the task's departments."""
+    return (
+        TaskAssignment.objects.filter(
+            department=department, task__document__issue__status=PUBLISHED
+        )
+        .select_related("task__document__issue", "task__clause")
+        .defer(*light("task__document__"))
+        .prefetch_related(
+            Prefetch(
+                "task__assignments",
+                queryset=TaskAssignment.objects.select_related("department").order_by("order"),
+            )
+        )
+        .order_by(
+            "-task__document__issue__year",
+            "-task__document__issue__number",
+            "task__document__order",
+            "task__order",
+        )
+    )

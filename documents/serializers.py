@@ -1,0 +1,179 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tasks.serializers import AssignmentBriefSerializer, DeadlineSerializer
+
+from .models import Citation, Clause, Document, GazetteIssue
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(read_only=True)
+    document_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = GazetteIssue
+        fields = [
+            "id",
+            "key",
+            "year",
+            "number",
+            "total_number",
+            "title",
+            "published_on",
+            "status",
+            "document_count",
+        ]
+        read_only_fields = ["id", "key", "year", "number", "status", "document_count"]
+
+
+class DocumentBriefSerializer(serializers.ModelSerializer):
+    task_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "slug",
+            "order",
+            "number",
+            "issuer",
+            "title",
+            "signed_on",
+            "public",
+            "task_count",
+        ]
+
+
+class IssueDetailSerializer(IssueSerializer):
+    documents = DocumentBriefSerializer(many=True, read_only=True)
+    toc = serializers.JSONField(read_only=True)
+
+    class Meta(IssueSerializer.Meta):
+        fields = [*IssueSerializer.Meta.fields, "toc", "documents"]
+
+
+class IssueImportSerializer(serializers.Serializer):
+    """导入公报: the text pasted, or a UTF-8 text file."""
+
+    text = serializers.CharField(required=False, allow_blank=False, trim_whitespace=False)
+    file = serializers.FileField(required=False)
+    publish = serializers.BooleanField(default=False)
+    replace = serializers.BooleanField(default=False)
+    dry_run = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("text")) == bool(attrs.get("file")):
+            raise serializers.ValidationError("请提供公报文本（text）或文本文件（file）之一")
+        return attrs
+
+
+class ImportReportSerializer(serializers.Serializer):
+    issue = serializers.CharField()
+    action = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    published = serializers.BooleanField()
+    documents_added = serializers.ListField(child=serializers.CharField())
+    documents_changed = serializers.ListField(child=serializers.CharField())
+    documents_removed = serializers.ListField(child=serializers.CharField())
+    documents_unchanged = serializers.ListField(child=serializers.CharField())
+    tasks_added = serializers.IntegerField()
+    tasks_changed = serializers.IntegerField()
+    tasks_removed = serializers.IntegerField()
+    tasks_kept = serializers.IntegerField()
+    task_changes = serializers.ListField(child=serializers.CharField())
+    catalogue_rows = serializers.IntegerField()
+    citations = serializers.IntegerField()
+    departments_created = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.DictField())
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    anchor = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Clause
+        fields = ["id", "parent", "kind", "label", "heading", "text", "path", "order", "anchor"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    cited_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citation
+        fields = ["number", "title", "cited_document"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "id": {"type": "integer"},
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+            },
+        }
+    )
+    def get_cited_document(self, obj):
+        doc = obj.cited_document
+        return {"id": doc.id, "slug": doc.slug, "title": doc.title} if doc else None
+
+
+class DocumentTaskSerializer(serializers.Serializer):
+    """A task as shown inside its document (public information: who, what, by when)."""
+
+    id = serializers.IntegerField()
+    path = serializers.CharField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    assignments = AssignmentBriefSerializer(many=True)
+    deadline = DeadlineSerializer(source="*")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    issue_key = serializers.CharField(source="issue.key", read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "slug",
+            "issue",
+            "issue_key",
+            "order",
+            "number",
+            "issuer_code",
+            "number_year",
+            "number_seq",
+            "issuer",
+            "title",
+            "signed_on",
+            "public",
+            "task_count",
+        ]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    outline = ClauseSerializer(source="clauses", many=True, read_only=True)
+    tasks = DocumentTaskSerializer(many=True, read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+    attachments = serializers.JSONField(read_only=True)
+    warnings = serializers.JSONField(read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [
+            *[f for f in DocumentSerializer.Meta.fields if f != "task_count"],
+            "header",
+            "addressees",
+            "signatories",
+            "public_marking",
+            "enclosure_title",
+            "body",
+            "attachments",
+            "warnings",
+            "unplaced",
+            "outline",
+            "tasks",
+            "citations",
+        ]
+        read_only_fields = fields

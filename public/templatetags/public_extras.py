@@ -1,0 +1,35 @@
+"""Template helpers for the public pages: Chinese dates and navigation links."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: date | None) -> str:
+    """2018-09-12 → 2018年9月12日 (the way dates are printed in the gazette)."""
+    if not value:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, href: str, label: str, exact: bool = False) -> str:
+    """A navigation link marked aria-current="page" on its own section's pages."""
+    path = getattr(context.get("request"), "path", "")
+    current = path == href if exact else path.startswith(href)
+    if current:
+        return format_html('<a href="{}" aria-current="page">{}</a>', href, label)
+    return format_html('<a href="{}">{}</a>', href, label)
+
+
+@register.filter
+def share_percent(figure) -> str:
+    """An on-time share as a whole percentage ('' when nothing is published yet)."""
+    share = getattr(figure, "share", None)
+    return "" if share is None else f"{round(share * 100)}%"

@@ -1,0 +1,186 @@
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .calendars import provisional_note
+from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
+
+
+class AssignmentBriefSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = TaskAssignment
+        fields = ["department", "department_name", "role"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = TaskAssignment
+        fields = ["id", "task", "department", "department_name", "role", "order"]
+
+
+class DeadlineSerializer(serializers.Serializer):
+    """A task's deadline as written, and the next date it falls due."""
+
+    text = serializers.CharField(source="deadline_text")
+    kind = serializers.CharField(source="deadline_kind", allow_blank=True)
+    start = serializers.DateField(source="start_on", allow_null=True)
+    due = serializers.DateField(source="due_on", allow_null=True)
+    every = serializers.CharField(allow_blank=True)
+    by = serializers.CharField(allow_blank=True)
+    n = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    trigger = serializers.CharField(allow_blank=True)
+    next_due = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField(source="deadline_provisional")
+    provisional_note = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_provisional_note(self, obj) -> str:
+        return provisional_note(obj.next_due) if obj.deadline_provisional else ""
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    document_number = serializers.CharField(source="document.number", read_only=True)
+    document_title = serializers.CharField(source="document.title", read_only=True)
+    document_slug = serializers.CharField(source="document.slug", read_only=True)
+    issue_key = serializers.CharField(source="document.issue.key", read_only=True)
+    assignments = AssignmentBriefSerializer(many=True, read_only=True)
+    deadline = DeadlineSerializer(source="*", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "document",
+            "document_number",
+            "document_title",
+            "document_slug",
+            "issue_key",
+            "path",
+            "heading",
+            "text",
+            "origin",
+            "status",
+            "next_due",
+            "overdue",
+            "deadline",
+            "assignments",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, obj) -> bool:
+        return (
+            obj.status != Task.Status.DONE
+            and obj.next_due is not None
+            and obj.next_due < timezone.localdate()
+        )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressAttachment
+        fields = ["id", "original_name", "content_type", "size", "url"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, obj) -> str:
+        return reverse("api:attachment-download", kwargs={"pk": obj.pk})
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True, default="")
+    author_name = serializers.CharField(source="author.username", read_only=True, default="")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "task",
+            "department",
+            "department_name",
+            "author_name",
+            "kind",
+            "text",
+            "status_change",
+            "requested_due",
+            "created_at",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+
+class UrgeSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    by_name = serializers.CharField(source="by.username", read_only=True, default="")
+
+    class Meta:
+        model = Urge
+        fields = ["id", "task", "department", "department_name", "by_name", "message", "created_at"]
+        read_only_fields = fields
+
+
+class TaskDetailSerializer(TaskSerializer):
+    progress_reports = ProgressReportSerializer(many=True, read_only=True)
+    urges = UrgeSerializer(many=True, read_only=True)
+    clause = serializers.IntegerField(source="clause_id", read_only=True, allow_null=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "clause", "raw", "progress_reports", "urges"]
+        read_only_fields = fields
+
+
+# --- action inputs -----------------------------------------------------------------------------
+
+
+class VersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="读取时的任务版本；不一致则返回 409"
+    )
+
+
+class ProgressInputSerializer(VersionedSerializer):
+    text = serializers.CharField(max_length=5000)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=10
+    )
+
+
+class DoneInputSerializer(ProgressInputSerializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
+
+
+class ExtensionInputSerializer(VersionedSerializer):
+    text = serializers.CharField(max_length=5000, help_text="申请延期的理由")
+    requested_due = serializers.DateField()
+
+
+class UrgeInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    department = serializers.IntegerField(required=False, min_value=1)
+
+
+class CloseInputSerializer(VersionedSerializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "task", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class WorkdaysResultSerializer(serializers.Serializer):
+    result = serializers.CharField()
+    provisional = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from departments.access import sees_everything
 from tasks.models import Task, TaskAssignment
@@ -196,30 +196,37 @@ def public_years() -> list[int]:
 def public_departments():
     """Departments named in published documents (tasks or catalogue rows), with counts.
 
-    Each count is its own correlated subquery: joining assignments and catalogue rows in one
-    query would multiply them (every assignment times every row)."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
+    Two grouped counts (one pass each over assignments and catalogue rows), merged here:
+    counting both through joins in one query would multiply them."""
     from departments.models import Department
     from disclosure.models import DisclosureItem
 
-    def count(qs):
-        total = qs.order_by().values("g").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(total, output_field=IntegerField()), 0)
-
-    assignments = TaskAssignment.objects.filter(
-        department=OuterRef("pk"), task__document__issue__status=PUBLISHED
-    ).annotate(g=F("department_id"))
-    items = DisclosureItem.objects.filter(
-        owner_department=OuterRef("pk"), document__issue__status=PUBLISHED
-    ).annotate(g=F("owner_department_id"))
-    depts = Department.objects.filter(active=True).annotate(
-        task_count=count(assignments),
-        lead_count=count(assignments.filter(role=TaskAssignment.Role.LEAD)),
-        item_count=count(items),
+    tasks = {
+        dept: (n, lead)
+        for dept, n, lead in TaskAssignment.objects.filter(task__document__issue__status=PUBLISHED)
+        .order_by()
+        .values("department")
+        .annotate(n=Count("pk"), lead=Count("pk", filter=Q(role=TaskAssignment.Role.LEAD)))
+        .values_list("department", "n", "lead")
+    }
+    items = dict(
+        DisclosureItem.objects.filter(
+            document__issue__status=PUBLISHED, owner_department__isnull=False
+        )
+        .order_by()
+        .values("owner_department")
+        .annotate(n=Count("pk"))
+        .values_list("owner_department", "n")
     )
-    return list(depts.filter(Q(task_count__gt=0) | Q(item_count__gt=0)).order_by("kind", "name"))
+    depts = list(
+        Department.objects.filter(active=True, pk__in=set(tasks) | set(items)).order_by(
+            "kind", "name"
+        )
+    )
+    for d in depts:
+        d.task_count, d.lead_count = tasks.get(d.pk, (0, 0))
+        d.item_count = items.get(d.pk, 0)
+    return depts
 
 
 def department_tasks(department) -> QuerySet[TaskAssignment]:

@@ -37,7 +37,7 @@ import time as time_module
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -317,47 +317,54 @@ def describe(due: date, day: date, calendar: WorkCalendar) -> str:
 
 @dataclass
 class Item:
-    """One line of a reminder: a task (or disclosure event) for one department."""
+    """One line of a reminder: a task (or disclosure event), for one department or, merged
+    for a person in several of its departments, for each of them."""
 
-    reminder_id: int
-    department_id: int
+    subject: tuple  # ("task", id) or ("event", id): one line per subject in a person's email
     section: str  # overdue / due / upcoming
     when: str
     title: str
     source: str
-    department: str
-    role: str
+    units: tuple[tuple[str, str], ...]  # (department, role): the departments reminded
     due: str
     note: str
     detail: str
     task_id: int | None
     sort_key: tuple
 
+    @property
+    def responsible(self) -> str:
+        """市财政局（牵头）、市发展改革委（配合）: lead first, as documents list them."""
+        units = sorted(self.units, key=lambda u: (ROLE_ORDER.get(u[1], 9), u[0]))
+        return "、".join(f"{name}（{ROLE_LABELS[role]}）" if role else name for name, role in units)
+
+    def merged(self, other: Item) -> Item:
+        """The same subject reminded to another of the person's departments."""
+        units = self.units + tuple(u for u in other.units if u not in self.units)
+        return replace(self, units=units)
+
     # An item appears in the email of every member of its department, and a catch-up sweep
     # writes tens of thousands: its lines are formatted once, here, and each section of an
     # email is joined here too; the templates (templates/email/) hold the letter around them.
     @cached_property
     def text_block(self) -> str:
-        role = f"（{self.role}）" if self.role else ""
         return (
             f"{self.when}｜{self.title}\n"
             f"   {self.source}\n"
-            f"   责任单位：{self.department}{role}\n"
+            f"   责任单位：{self.responsible}\n"
             f"   截止时间：{self.due}{self.note}"
         )
 
     @cached_property
     def html_row(self) -> SafeString:
-        role = f"（{self.role}）" if self.role else ""
         return format_html(
             '<tr style="border-bottom: 1px solid #eee; vertical-align: top;">'
             '<td style="white-space: nowrap;"><strong>{}</strong></td>'
-            "<td>{}<br><small>{} · {}{} · 截止 {}{}</small></td></tr>",
+            "<td>{}<br><small>{} · {} · 截止 {}{}</small></td></tr>",
             self.when,
             self.title,
             self.source,
-            self.department,
-            role,
+            self.responsible,
             self.due,
             self.note,
         )
@@ -370,7 +377,7 @@ class Item:
     def notification_body(self) -> str:
         lines = [
             self.source,
-            f"责任单位：{self.department}" + (f"（{self.role}）" if self.role else ""),
+            f"责任单位：{self.responsible}",
             f"截止时间：{self.due}{self.note}",
         ]
         if self.detail:
@@ -391,6 +398,7 @@ def _excerpt(text: str, limit: int) -> str:
 
 
 ROLE_LABELS = {value: str(label) for value, label in TaskAssignment.Role.choices}
+ROLE_ORDER = {"lead": 0, "responsible": 1, "support": 2}
 
 # What dispatch reads of each claimed reminder: plain values, no model instances.
 ITEM_COLUMNS = ("id", "department_id", "due_on", "task_id", "event_id")
@@ -420,20 +428,24 @@ def task_item(row: dict, day: date, calendar: WorkCalendar) -> Item:
     if row["provisional"]:
         note = f"（暂定：{provisional_note(due, calendar=calendar)}）"
     number = row["doc_number"] or _excerpt(row["doc_title"], 40)
+    # a clause often closes several tasks under one heading: the text tells them apart
+    title = (
+        f"{row['heading']}：{_excerpt(row['text'], 40)}"
+        if row["heading"]
+        else _excerpt(row["text"], 60)
+    )
     return Item(
-        reminder_id=row["id"],
-        department_id=row["department_id"],
+        subject=("task", row["task_id"]),
         section=_section(due, day),
         when=describe(due, day, calendar),
-        title=_excerpt(row["heading"] or row["text"], 60),
+        title=title,
         source=" ".join(p for p in (number, row["path"]) if p),
-        department=row["department_name"],
-        role=ROLE_LABELS.get(row["role"] or "", ""),
+        units=((row["department_name"], row["role"] if row["role"] in ROLE_LABELS else ""),),
         due=cn_date(due),
         note=note,
         detail=f"任务内容：{_excerpt(row['text'], 300)}",
         task_id=row["task_id"],
-        sort_key=(due, 0, row["doc_number"], row["order"]),
+        sort_key=(due, 0, row["doc_number"], row["order"], row["task_id"]),
     )
 
 
@@ -442,14 +454,12 @@ def event_item(row: dict, day: date, calendar: WorkCalendar) -> Item:
     due_at = timezone.localtime(row["due_at"])
     what = row["item"] or row["area"]
     return Item(
-        reminder_id=row["id"],
-        department_id=row["department_id"],
+        subject=("event", row["event_id"]),
         section=_section(due, day),
         when=describe(due, day, calendar),
         title=_excerpt(f"{row['subject']}（{row['event_name']}）待主动公开", 60),
         source=f"主动公开目录：{what}" + (f"，{row['reference']}" if row["reference"] else ""),
-        department=row["department_name"],
-        role="",
+        units=((row["department_name"], ""),),
         due=f"{cn_date(due_at.date())} {due_at:%H:%M}",
         note="（暂定）" if row["due_provisional"] else "",
         detail=f"公开时效：{_excerpt(row['timeliness'], 200)}" if row["timeliness"] else "",
@@ -558,23 +568,31 @@ def record_and_dispatch(plan: Plan, token: uuid.UUID) -> DispatchStats:
             .values(*ITEM_COLUMNS, "role", **ITEM_VALUES)
             .order_by()
         )
-        inbox: list[tuple] = []
-        per_user: dict[tuple, list[Item]] = defaultdict(list)
-        names: dict[int, str] = {}
+        # each person's items, one per subject: a person in two of a task's departments
+        # gets one line naming both
+        per_user: dict[int, dict[tuple, Item]] = defaultdict(dict)
+        people: dict[int, tuple[str, str]] = {}
         for row in rows.iterator(chunk_size=BATCH):
             item = (
                 task_item(row, day, calendar) if row["task_id"] else event_item(row, day, calendar)
             )
-            title, body = item.notification_title, item.notification_body
             for user_id, email, first, last, username in members[row["department_id"]]:
-                inbox.append((user_id, kind, title, body, item.task_id, now))
-                if email:
-                    names[user_id] = _display_name(first, last, username)
-                    per_user[(user_id, email)].append(item)
+                mine = per_user[user_id]
+                seen = mine.get(item.subject)
+                mine[item.subject] = item if seen is None else seen.merged(item)
+                people[user_id] = (email, _display_name(first, last, username))
+        inbox = [
+            (user_id, kind, item.notification_title, item.notification_body, item.task_id, now)
+            for user_id, items in per_user.items()
+            for item in items.values()
+        ]
         copy_rows(Notification, ["user", "kind", "title", "body", "task", "created_at"], inbox)
         emails = [
-            _reminder_email(user, names[user[0]], items, day, token)
-            for user, items in per_user.items()
+            _reminder_email(
+                (user_id, people[user_id][0]), people[user_id][1], list(items.values()), day, token
+            )
+            for user_id, items in per_user.items()
+            if people[user_id][0]
         ]
         ReminderEmail.objects.bulk_create(emails, batch_size=BATCH)
         stats.notifications, stats.emails = len(inbox), len(emails)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from factories import MembershipFactory
 from jobhelpers import FRIDAY, closed_port, task_due
 
 from core.models import JobRun
@@ -80,8 +81,28 @@ def test_staff_are_reminded_by_inbox_and_email_at_each_threshold(staff, departme
     inbox = Notification.objects.filter(user=alice).order_by("title")
     assert inbox.count() == 3 and {n.kind for n in inbox} == {"reminder"}
     assert {n.task_id for n in inbox} == {five.pk, one.pk, late.pk}
-    assert Notification.objects.get(user=bob, task=today).title == "今天到期：公开预算信息"
+    assert Notification.objects.get(user=bob, task=today).title.startswith(
+        "今天到期：公开预算信息："  # the heading, then the task's own words
+    )
     assert set(ReminderEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_a_person_in_two_of_a_tasks_departments_gets_one_line(staff, department):
+    finance, planning = department(name="市财政局"), department(name="市发展改革委")
+    both = staff(finance)
+    MembershipFactory(user=both, department=planning)
+    only = staff(planning)
+    task = task_due(FRIDAY, finance, planning, heading="归并涉农资金")
+    send_due_reminders(FRIDAY)
+    assert Reminder.objects.filter(task=task).count() == 2  # one per department
+    [entry] = Notification.objects.filter(user=both)
+    assert "责任单位：市财政局（牵头）、市发展改革委（配合）" in entry.body
+    to_both = next(m for m in mail.outbox if m.to == [both.email])
+    assert to_both.body.count("归并涉农资金") == 1
+    assert (
+        "责任单位：市发展改革委（配合）"
+        in next(m for m in mail.outbox if m.to == [only.email]).body
+    )
 
 
 def test_a_second_sweep_sends_nothing_again(staff, department):

@@ -119,12 +119,6 @@ def pdf_render_seed(quick: bool) -> Measurement:
 
     import_issue(seed_text())
     issue = GazetteIssue.objects.get(year=2018, number=6)
-    pages = []
-
-    def render() -> None:
-        data = render_issue_pdf(issue)
-        pages.append(data.count(b"/Type /Page\n") or data.count(b"/Type/Page"))
-
-    value = best_time(render, 1 if quick else 3)
+    value = best_time(lambda: render_issue_pdf(issue), 1 if quick else 3)
     GazetteIssue.objects.all().delete()
-    return Measurement(value, note="43 pages, 4 embedded CJK font subsets")
+    return Measurement(value, note="6 documents, 43 pages, 4 embedded CJK font subsets")

@@ -3,6 +3,7 @@ departments and search. No login; only published material is shown (drafts are 4
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -20,10 +21,13 @@ from django.views.decorators.http import require_GET
 from departments.models import Department
 from disclosure import selectors as catalogue_selectors
 from disclosure.serializers import rule_in_words
+from documents import pdf as issue_pdfs
 from documents import search
 from documents import selectors as doc_selectors
 from documents.models import Clause, GazetteIssue
 from tasks.calendars import current_calendar, provisional_note
+
+logger = logging.getLogger(__name__)
 
 # --- home, archive, issue --------------------------------------------------------------------
 
@@ -82,37 +86,19 @@ def issue_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
 
 @require_GET
 def issue_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
-    """The issue as PDF: the stored file when there is one, else rendered now (and stored when
-    the PDF module can store it); 404 when neither is possible."""
+    """The issue as PDF: the stored file while it is current, else rendered now and stored;
+    404 when it cannot be made (the failure is logged for the secretariat)."""
     issue = get_object_or_404(
         GazetteIssue, status=GazetteIssue.Status.PUBLISHED, year=year, number=number
     )
-    filename = f"benxi-gazette-{issue.year}-{issue.number:02d}.pdf"
-    stored = getattr(issue, "pdf", None)
-    if stored:
-        try:
-            return FileResponse(
-                stored.open("rb"), content_type="application/pdf", filename=filename
-            )
-        except (FileNotFoundError, OSError, ValueError):
-            pass  # the file is gone: render again below
     try:
-        from documents import pdf as pdf_module
-    except ImportError:
+        issue, _rendered = issue_pdfs.ensure_issue_pdf(issue)
+        stored = issue.pdf.open("rb")
+    except Exception:  # WeasyPrint, fonts or storage: the page must not 500
+        logger.exception("PDF of %s could not be made", issue)
         raise Http404("PDF 暂不可用") from None
-    ensure = getattr(pdf_module, "ensure_issue_pdf", None)
-    if ensure is not None and hasattr(issue, "pdf"):
-        issue, _rendered = ensure(issue)
-        if issue.pdf:
-            return FileResponse(
-                issue.pdf.open("rb"), content_type="application/pdf", filename=filename
-            )
-    render_pdf = getattr(pdf_module, "render_issue_pdf", None)
-    if render_pdf is None:
-        raise Http404("PDF 暂不可用")
-    response = HttpResponse(render_pdf(issue), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = f"benxi-gazette-{issue.year}-{issue.number:02d}.pdf"
+    return FileResponse(stored, content_type="application/pdf", filename=filename)
 
 
 # --- the document reader ---------------------------------------------------------------------

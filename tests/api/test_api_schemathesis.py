@@ -30,6 +30,21 @@ schema = load_schema()
 
 
 @pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Each test runs inside a transaction on one connection. A real WSGI request closes
+    "old" connections when it starts and ends, which would close that one (PostgreSQL then
+    fails every later request); Django's test client disconnects the same hooks."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def data(seed):
     """Every example runs against the imported, published seed issue."""
 

@@ -47,7 +47,8 @@ def queue():
     yield name
     import redis
 
-    redis.Redis.from_url(django_settings.REDIS_URL).delete(name, f"_kombu.binding.{name}")
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
 WORKER_CONNECTIONS = "benxi-jobs-test-worker"

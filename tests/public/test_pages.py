@@ -1,9 +1,7 @@
 """The public pages on the seed gazette: what each shows, stable URLs, drafts hidden."""
 
 import re
-import sys
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +12,7 @@ from factories import DocumentFactory, IssueFactory
 from departments.models import Department
 from disclosure.models import DisclosureEvent, DisclosureItem
 from disclosure.serializers import rule_in_words
+from documents import pdf as issue_pdfs
 from documents.models import Citation, Document, GazetteIssue
 from tasks.models import Task
 
@@ -222,11 +221,15 @@ def test_document_page_runs_a_fixed_number_of_queries(client, seed, django_asser
 # --- the PDF download ------------------------------------------------------------------------
 
 
-def test_pdf_serves_the_stored_file(client, seed):
+def test_pdf_serves_the_stored_file_while_it_is_current(client, seed, monkeypatch):
     issue = GazetteIssue.objects.get()
-    if not hasattr(issue, "pdf"):
-        pytest.skip("GazetteIssue has no pdf field yet")
     issue.pdf.save("gazette-test.pdf", ContentFile(b"%PDF-1.7 stored"), save=True)
+    GazetteIssue.objects.filter(pk=issue.pk).update(pdf_key=issue_pdfs.issue_pdf_key(issue))
+
+    def must_not_render(issue):
+        raise AssertionError("a current stored PDF is served, not rendered again")
+
+    monkeypatch.setattr(issue_pdfs, "render_issue_pdf", must_not_render)
     response = client.get("/gazette/2018/6/pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -234,20 +237,40 @@ def test_pdf_serves_the_stored_file(client, seed):
     assert "benxi-gazette-2018-06.pdf" in response["Content-Disposition"]
 
 
+def test_pdf_is_rendered_again_after_the_issue_changed(client, seed, monkeypatch):
+    issue = GazetteIssue.objects.get()
+    issue.pdf.save("gazette-old.pdf", ContentFile(b"%PDF-1.7 old"), save=True)
+    GazetteIssue.objects.filter(pk=issue.pk).update(pdf_key=issue_pdfs.issue_pdf_key(issue))
+    doc = issue.documents.first()
+    doc.title += "（修订）"
+    doc.save()
+    monkeypatch.setattr(issue_pdfs, "render_issue_pdf", lambda issue: b"%PDF-1.7 new")
+    response = client.get("/gazette/2018/6/pdf")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 new"
+
+
 def test_pdf_is_rendered_on_demand_when_none_is_stored(client, seed, monkeypatch):
-    GazetteIssue.objects.update(pdf="")  # nothing stored (publishing may have rendered one)
-    fake = SimpleNamespace(render_issue_pdf=lambda issue: b"%PDF-1.7 fresh " + issue.key.encode())
-    monkeypatch.setitem(sys.modules, "documents.pdf", fake)
+    GazetteIssue.objects.update(pdf="", pdf_key="")  # nothing stored yet
+    monkeypatch.setattr(
+        issue_pdfs, "render_issue_pdf", lambda issue: b"%PDF-1.7 fresh " + issue.key.encode()
+    )
     response = client.get("/gazette/2018/6/pdf")
     assert response.status_code == 200
-    assert response.content == b"%PDF-1.7 fresh 2018-6"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 fresh 2018-6"
     assert response["Content-Type"] == "application/pdf"
+    assert 'filename="benxi-gazette-2018-06.pdf"' in response["Content-Disposition"]
+    assert GazetteIssue.objects.get(year=2018, number=6).pdf  # stored for the next reader
 
 
 def test_pdf_is_404_when_it_cannot_be_made(client, seed, monkeypatch):
-    GazetteIssue.objects.update(pdf="")
-    monkeypatch.setitem(sys.modules, "documents.pdf", None)  # import fails
+    GazetteIssue.objects.update(pdf="", pdf_key="")
+
+    def broken(issue):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(issue_pdfs, "render_issue_pdf", broken)
     assert client.get("/gazette/2018/6/pdf").status_code == 404
+    assert not GazetteIssue.objects.get(year=2018, number=6).pdf  # nothing half-written
 
 
 # --- the catalogue ---------------------------------------------------------------------------

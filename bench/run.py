@@ -142,6 +142,13 @@ def write_markdown(path: Path, results: dict[str, dict[str, Any]], info: dict[st
     path.write_text(text, encoding="utf-8")
 
 
+def _previous_results() -> dict[str, dict[str, Any]]:
+    try:
+        return json.loads((BENCH_DIR / "results.json").read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs (CI smoke test)")
@@ -196,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         (BENCH_DIR / "results-quick.json").write_text(payload, encoding="utf-8")
         print(markdown_table(results) if results else "bench: no benchmarks registered yet")
     else:
+        if args.only:
+            # One figure measured again (after a fix): the others keep their last full run.
+            kept = _previous_results()
+            results = {**{k: v for k, v in kept.items() if k in REGISTRY}, **results}
+            info["partial_rerun"] = sorted(args.only)
+            payload = json.dumps({**info, "results": results}, ensure_ascii=False, indent=2)
+            payload += "\n"
         (BENCH_DIR / "results.json").write_text(payload, encoding="utf-8")
         write_markdown(ROOT / "BENCHMARKS.md", results, info)
         print(f"bench: wrote {BENCH_DIR / 'results.json'} and {ROOT / 'BENCHMARKS.md'}")

@@ -18,7 +18,8 @@ of a plain ``str.splitlines`` over the text a parser benchmark parses::
 ``target`` is the value the project aims for; ``better`` says which direction is better
 ("lower" for times, "higher" for throughput). ``floor`` is a lower bound or a peer's figure
 (another implementation's, measured or quoted) that the value is compared with in the ratio
-column. ``needs_db=True`` makes the runner create a throw-away test database first.
+column; ``target_ratio`` is a target on that ratio instead of on the value (the API's p50
+within 2x its floor). ``needs_db=True`` makes the runner create a throw-away test database first.
 """
 
 import time
@@ -44,6 +45,7 @@ class Benchmark:
     better: Literal["lower", "higher"] = "lower"
     label: str = ""
     needs_db: bool = False
+    target_ratio: float | None = None
 
 
 REGISTRY: dict[str, Benchmark] = {}
@@ -58,6 +60,7 @@ def benchmark(
     better: Literal["lower", "higher"] = "lower",
     label: str | None = None,
     needs_db: bool = False,
+    target_ratio: float | None = None,
 ) -> Callable:
     """Register ``fn`` as the benchmark that measures figure ``key`` in ``unit``."""
 
@@ -74,6 +77,7 @@ def benchmark(
             better=better,
             label=label or doc_label or key,
             needs_db=needs_db,
+            target_ratio=target_ratio,
         )
         return fn
 

@@ -69,14 +69,18 @@ def run_one(bench: Benchmark, quick: bool) -> dict[str, Any]:
     meets = None
     if bench.target is not None:
         meets = value <= bench.target if bench.better == "lower" else value >= bench.target
+    ratio = (value / floor) if floor else None
+    if bench.target_ratio is not None and ratio is not None:
+        meets = ratio <= bench.target_ratio
     return {
         "label": bench.label,
         "value": value,
         "unit": bench.unit,
         "target": bench.target,
+        "target_ratio": bench.target_ratio,
         "better": bench.better,
         "floor": floor,
-        "ratio": (value / floor) if floor else None,
+        "ratio": ratio,
         "meets_target": meets,
         "note": measurement.note,
         "seconds": round(time.perf_counter() - started, 3),
@@ -109,6 +113,9 @@ def markdown_table(results: dict[str, dict[str, Any]]) -> str:
             sign = "≤" if row["better"] == "lower" else "≥"
             mark = "✓" if row["meets_target"] else "✗"
             target = f"{sign} {fmt_number(row['target'])} {mark}"
+        if row.get("target_ratio") is not None:
+            mark = "✓" if row["meets_target"] else "✗"
+            target = f"≤ {fmt_number(row['target_ratio'])}× floor {mark}"
         ratio = f"{row['ratio']:.2f}×" if row["ratio"] is not None else "—"
         lines.append(
             f"| {figure} | {fmt_number(row['value'])} | {row['unit']} | {target} | "
@@ -132,13 +139,21 @@ def environment_info() -> dict[str, Any]:
 def write_markdown(path: Path, results: dict[str, dict[str, Any]], info: dict[str, Any]) -> None:
     text = (
         "# Benchmarks\n\n"
-        "Written by `make bench` (`python -m bench.run`); do not edit by hand.\n\n"
+        "Written by `make bench` (`python -m bench.run`); do not edit by hand (the findings at "
+        "the end come from bench/FINDINGS.md).\n\n"
         f"Run {info['generated_at']} on {info['machine']}, Python {info['python']}, "
         f"Django {info['django']}, database {info['database']}.\n\n"
         "*target*: the value aimed for (✓ met, ✗ missed). *floor/peer*: a lower bound or "
         "another implementation's figure for the same work; *ratio* = value ÷ floor/peer.\n\n"
     )
     text += markdown_table(results) if results else "No benchmarks registered yet.\n"
+    notes = [(key, row["note"]) for key, row in results.items() if row.get("note")]
+    if notes:
+        text += "\n## What each figure measured\n\n"
+        text += "".join(f"- `{key}`: {note}\n" for key, note in notes)
+    findings = BENCH_DIR / "FINDINGS.md"
+    if findings.exists():  # written by hand: what the figures showed and what was done
+        text += "\n" + findings.read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
 
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.content_version import CachedReadMixin
 from departments.access import department_ids, sees_everything
 from documents.models import GazetteIssue
 from documents.selectors import light
@@ -21,7 +22,7 @@ from .selectors import compliance_by_item
 from .serializers import CatalogueItemSerializer, DisclosureEventSerializer, PublicationSerializer
 
 
-class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+class CatalogueViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """主动公开目录清单 of published documents: readable by everyone."""
 
     serializer_class = CatalogueItemSerializer
@@ -52,6 +53,7 @@ def _service(fn, *args, **kwargs):
 
 
 class DisclosureEventViewSet(
+    CachedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

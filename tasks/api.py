@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.content_version import CachedReadMixin
 from departments.access import scope_tasks
 from departments.models import Department
 from documents.selectors import light
@@ -76,7 +77,7 @@ def task_queryset():
     )
 
 
-class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """任务: the user's scope (their departments' tasks; everything for 督查 and 秘书处)."""
 
     permission_classes = [IsActiveUser]
@@ -194,7 +195,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TaskSerializer(task_queryset().get(pk=task.pk)).data)
 
 
-class AssignmentViewSet(viewsets.ModelViewSet):
+class AssignmentViewSet(CachedReadMixin, viewsets.ModelViewSet):
     """分工: read within scope; the secretariat corrects them."""
 
     serializer_class = AssignmentSerializer
@@ -216,6 +217,7 @@ class AssignmentViewSet(viewsets.ModelViewSet):
 
 
 class ProgressReportViewSet(
+    CachedReadMixin,
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """进展报告 in scope, newest first; create them with POST /api/tasks/{id}/progress/."""

@@ -1,0 +1,206 @@
+"""The content version, and API reads cached by it.
+
+Every statement that writes to a content table (the apps in ``CONTENT_APPS``, except the
+per-user and bookkeeping tables in ``NOT_CONTENT``) appends a row to ``core_contentchange``
+through a statement-level PostgreSQL trigger, installed after each ``migrate`` for every such
+table, including tables added later. The newest row is the version: it moves at commit (a
+reader never sees an uncommitted row of another transaction), it covers bulk updates and raw
+SQL that model signals would miss, and ids never recur, even after a rollback, so a response
+cached under a version can never be taken for another version's. Writers also hold an
+advisory lock (shared, so they never wait for each other) until they end; a reader that
+cannot take it exclusively knows a change may still commit below the newest id, and does
+not store what it computed then.
+
+``CachedReadMixin`` keys a viewset's list and detail responses by that version, the request
+(path, query, host, format), the caller's scope (roles and departments, which decide every
+permission and every filter the API applies) and today's date (overdue changes at
+midnight). A hit costs one index probe for the newest change and one cache get instead of
+the count, the page, the prefetches and the serializers. Only 200 responses are stored;
+permissions are checked before the cache is consulted, as on any request.
+
+Only PostgreSQL carries the triggers; on SQLite (the embedded default for one machine)
+nothing is cached and every read is computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, connections
+from django.utils import timezone
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+CONTENT_APPS = ("documents", "tasks", "disclosure", "departments")
+# Written for one person or by the jobs; no cached response reads them.
+NOT_CONTENT = {
+    "tasks.notification",
+    "tasks.reminder",
+    "tasks.reminderemail",
+    "documents.importrun",
+}
+TRIGGER = "content_change_trg"
+FUNCTION = "core_note_content_change"
+
+
+def content_tables() -> list[str]:
+    tables = []
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            meta = model._meta
+            if meta.label_lower in NOT_CONTENT or not meta.managed or meta.proxy:
+                continue
+            if model.__name__.startswith("Historical"):  # written with their own table
+                continue
+            tables.append(meta.db_table)
+            tables.extend(
+                f.remote_field.through._meta.db_table
+                for f in meta.local_many_to_many
+                if f.remote_field.through._meta.auto_created
+            )
+    return sorted(set(tables))
+
+
+LOCK_CLASS = 0x6277  # advisory lock class of the content writers; the key is the database
+
+VERSION_SQL = f"""
+CREATE OR REPLACE FUNCTION core_content_version(OUT id bigint, OUT at timestamptz,
+                                                OUT settled boolean)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  -- No writer of content is between its first write and its commit (writers hold the lock
+  -- shared from their first content statement to their end). The SELECT below then takes a
+  -- snapshot of its own, in which every id below the newest is committed or rolled back.
+  settled := pg_try_advisory_lock({LOCK_CLASS}, hashtext(current_database()));
+  SELECT c.id, c.at INTO id, at FROM core_contentchange c ORDER BY c.id DESC LIMIT 1;
+  IF settled THEN
+    PERFORM pg_advisory_unlock({LOCK_CLASS}, hashtext(current_database()));
+  END IF;
+END $$
+"""
+
+NOTE_SQL = f"""
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared({LOCK_CLASS}, hashtext(current_database()));
+  INSERT INTO core_contentchange DEFAULT VALUES;
+  RETURN NULL;
+END $$
+"""
+
+
+def install_triggers(using: str = "default", **_ignored) -> int:
+    """Create (or replace) the functions and the trigger on every content table; run after
+    each migrate, so tables added later are covered too."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return 0
+    existing = set(conn.introspection.table_names())
+    tables = [t for t in content_tables() if t in existing]
+    with conn.cursor() as cursor:
+        cursor.execute(NOTE_SQL)
+        cursor.execute(VERSION_SQL)
+        for table in tables:
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
+                f"OR TRUNCATE ON {conn.ops.quote_name(table)} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+            )
+    return len(tables)
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql" and getattr(settings, "API_READ_CACHE", True)
+
+
+def current() -> tuple[str, bool]:
+    """The content version — the newest change's id and time, "0" before the first write —
+    and whether it is settled: no writer of content was in progress when it was read.
+
+    A version is unique across databases too: a recreated or restored database counts ids
+    from 1 again, but not at the same microsecond, so a shared cache (Redis) never serves
+    one database's answer for another's. An answer computed while a writer is in progress
+    is not stored: that writer may commit a change numbered below the newest one, which
+    would leave the version where it is.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, at, settled FROM core_content_version()")
+        change_id, at, settled = cursor.fetchone()
+    return (f"{change_id}@{at.timestamp():.6f}" if change_id else "0"), settled
+
+
+def prune(keep: int = 1000) -> int:
+    """Drop all but the newest ``keep`` change rows (only the maximum matters)."""
+    from .models import ContentChange
+
+    top = ContentChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    deleted, _ = ContentChange.objects.filter(id__lte=top - keep).delete()
+    return deleted
+
+
+def scope_signature(user) -> str:
+    from departments.access import department_ids, roles
+
+    if not user.is_authenticated:
+        return "anon"
+    depts = ",".join(str(d) for d in sorted(department_ids(user)))
+    return f"{','.join(sorted(roles(user)))}|{depts}|{int(user.is_active)}"
+
+
+def cache_key(request, view_name: str, version: str) -> str:
+    parts = [
+        view_name,
+        request.get_host(),
+        request.get_full_path(),
+        getattr(request, "accepted_media_type", "") or "",
+        scope_signature(request.user),
+        timezone.localdate().isoformat(),
+        version,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"api-read:{digest}"
+
+
+class CachedReadMixin:
+    """List and retrieve answered from the cache while the content version holds."""
+
+    read_cache_seconds = 600
+
+    def _cached(self, handler, request, *args, **kwargs):
+        if not enabled():
+            return handler(request, *args, **kwargs)
+        version, settled = current()
+        key = cache_key(request, f"{type(self).__name__}.{self.action}", version)
+        try:
+            data = cache.get(key)
+        except Exception:  # the cache (Redis) is down: answer from the database
+            logger.warning("API read cache unavailable; answering uncached", exc_info=True)
+            return handler(request, *args, **kwargs)
+        if data is not None:
+            response = Response(data)
+            response["X-Read-Cache"] = "hit"
+            return response
+        response = handler(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        if not settled:
+            response["X-Read-Cache"] = "unsettled"  # computed while a writer was open
+            return response
+        try:
+            cache.set(key, response.data, self.read_cache_seconds)
+        except Exception:
+            logger.warning("API read cache unavailable; response not stored", exc_info=True)
+            return response
+        response["X-Read-Cache"] = "miss"
+        return response
+
+    def list(self, request, *args, **kwargs):
+        return self._cached(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(super().retrieve, request, *args, **kwargs)

@@ -12,11 +12,12 @@ cannot take it exclusively knows a change may still commit below the newest id, 
 not store what it computed then.
 
 ``CachedReadMixin`` keys a viewset's list and detail responses by that version, the request
-(path, query, host, format), the caller's scope (roles and departments, which decide every
-permission and every filter the API applies) and today's date (overdue changes at
-midnight). A hit costs one index probe for the newest change and one cache get instead of
-the count, the page, the prefetches and the serializers. Only 200 responses are stored;
-permissions are checked before the cache is consulted, as on any request.
+(path, query, host, format), the caller (a signed-in user, or anonymous; roles and
+memberships are content tables, so changing them moves the version) and today's date
+(overdue changes at midnight). A hit costs one index probe for the newest change and one
+cache get instead of the count, the page, the prefetches and the serializers. Only 200
+responses are stored; permissions are checked before the cache is consulted, as on any
+request.
 
 Only PostgreSQL carries the triggers; on SQLite (the embedded default for one machine)
 nothing is cached and every read is computed.
@@ -63,6 +64,8 @@ def content_tables() -> list[str]:
                 for f in meta.local_many_to_many
                 if f.remote_field.through._meta.auto_created
             )
+    # Who may see what: group membership (roles) is Django's table, not an app's.
+    tables.append("auth_user_groups")
     return sorted(set(tables))
 
 
@@ -143,13 +146,11 @@ def prune(keep: int = 1000) -> int:
     return deleted
 
 
-def scope_signature(user) -> str:
-    from departments.access import department_ids, roles
-
-    if not user.is_authenticated:
-        return "anon"
-    depts = ",".join(str(d) for d in sorted(department_ids(user)))
-    return f"{','.join(sorted(roles(user)))}|{depts}|{int(user.is_active)}"
+def caller(user) -> str:
+    """Whose answer: each signed-in user has answers of their own (what they may see follows
+    from their groups and memberships, whose tables are content too, so changing them moves
+    the version); anonymous readers share theirs."""
+    return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
 def cache_key(request, view_name: str, version: str) -> str:
@@ -158,7 +159,7 @@ def cache_key(request, view_name: str, version: str) -> str:
         request.get_host(),
         request.get_full_path(),
         getattr(request, "accepted_media_type", "") or "",
-        scope_signature(request.user),
+        caller(request.user),
         timezone.localdate().isoformat(),
         version,
     ]

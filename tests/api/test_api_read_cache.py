@@ -36,6 +36,7 @@ def get(client, path):
 def test_every_content_table_carries_the_trigger(seed):
     tables = content_version.content_tables()
     assert {"tasks_task", "tasks_taskassignment", "documents_document"} <= set(tables)
+    assert {"departments_membership", "auth_user_groups"} <= set(tables)  # who sees what
     assert "tasks_notification" not in tables  # written per person, read by no cached answer
     with connection.cursor() as cursor:
         cursor.execute(
@@ -54,7 +55,7 @@ def test_a_repeated_read_is_answered_from_the_cache(seed, client_for):
     assert first["X-Read-Cache"] == "miss" and second["X-Read-Cache"] == "hit"
     assert second.json() == first.json()
     assert second_queries < first_queries
-    assert second_queries <= 5  # session, user, roles, departments, version
+    assert second_queries <= 3  # session, user, version
 
 
 def test_a_bulk_update_no_signal_sees_retires_the_cached_answer(seed, client_for):
@@ -66,6 +67,19 @@ def test_a_bulk_update_no_signal_sees_retires_the_cached_answer(seed, client_for
     assert after["X-Read-Cache"] == "miss"
     row = next(r for r in after.json()["results"] if r["id"] == task_id)
     assert row["heading"] == "新的标题"
+
+
+def test_a_new_membership_retires_the_users_cached_answers(seed, client_for, users):
+    from departments.models import Department, Membership
+
+    client = client_for("water")
+    before, _ = get(client, TASKS)
+    Membership.objects.create(
+        user=users["water"], department=Department.objects.get(name="市财政局")
+    )
+    after, _ = get(client, TASKS)
+    assert after["X-Read-Cache"] == "miss"
+    assert after.json()["count"] > before.json()["count"]
 
 
 def test_scopes_never_share_an_answer(seed, client_for):

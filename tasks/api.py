@@ -217,8 +217,7 @@ class AssignmentViewSet(CachedReadMixin, viewsets.ModelViewSet):
 
 
 class ProgressReportViewSet(
-    CachedReadMixin,
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CachedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """进展报告 in scope, newest first; create them with POST /api/tasks/{id}/progress/."""
 

@@ -19,7 +19,12 @@ app_name = "api"
 
 
 class NumericRouter(DefaultRouter):
-    """Every resource is looked up by its integer id: /api/tasks/abc/ is a 404, never a 500."""
+    """Every resource is looked up by its integer id: /api/tasks/abc/ is a 404, never a 500.
+
+    No format-suffix twins (/api/tasks/1/progress.json): the actions do not take a ``format``
+    argument, so those routes were 500s; ``?format=json`` still chooses the renderer."""
+
+    include_format_suffixes = False
 
     def get_lookup_regex(self, viewset, lookup_prefix=""):
         regex = super().get_lookup_regex(viewset, lookup_prefix)

@@ -50,25 +50,34 @@ def department_ids(user) -> frozenset[int]:
 
 
 def scope_tasks(qs: QuerySet, user) -> QuerySet:
-    """Tasks a user may read: all for secretariat and supervisors, else their departments'."""
+    """Tasks a user may read: all for secretariat and supervisors, else their departments'
+    tasks in published issues (a draft, still under the secretariat's review, is hidden from
+    the departments like the draft's documents are)."""
     if sees_everything(user):
         return qs
     ids = department_ids(user)
     if not ids:
         return qs.none()
+    from documents.models import GazetteIssue
     from tasks.models import TaskAssignment
 
     return qs.filter(
-        Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), department_id__in=ids))
+        Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), department_id__in=ids)),
+        document__issue__status=GazetteIssue.Status.PUBLISHED,
     )
 
 
 def may_report_on(user, task) -> bool:
-    """Staff of a department assigned to the task report progress and change its status."""
+    """Staff of a department assigned to the task report progress and change its status,
+    once the task's issue is published."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     ids = department_ids(user)
-    return bool(ids) and any(a.department_id in ids for a in task.assignments.all())
+    return (
+        bool(ids)
+        and task.document.issue.is_published
+        and any(a.department_id in ids for a in task.assignments.all())
+    )
 
 
 def reporting_department_id(user, task) -> int | None:

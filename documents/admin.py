@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -48,18 +49,44 @@ class GazetteIssueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("重新生成所选期次的PDF"))
     def render_pdf(self, request, queryset):
+        from core.enqueue import enqueue
+
         from .tasks import render_issue_pdf
 
-        for issue in queryset:
-            render_issue_pdf.delay(issue.pk, force=True)
+        queued = sum(
+            enqueue(render_issue_pdf, issue.pk, force=True, later="the nightly render-issue-pdfs")
+            for issue in queryset
+        )
         self.message_user(
             request,
-            _("已提交 %(n)d 期的PDF生成任务（结果见“后台任务记录”）") % {"n": queryset.count()},
+            _("已提交 %(n)d 期的PDF生成任务（结果见“后台任务记录”）") % {"n": queued},
         )
+        if queued < queryset.count():
+            self.message_user(
+                request,
+                _("任务队列暂不可用：%(n)d 期未能提交，将由夜间任务补做")
+                % {"n": queryset.count() - queued},
+                level="warning",
+            )
+
+    @staticmethod
+    def _pdf_href(obj) -> str:
+        """Stored files are not served from MEDIA_URL (uploads are evidence, served only
+        through views that check permissions); a published issue's PDF has its public URL."""
+        if obj.status != obj.Status.PUBLISHED:
+            return ""
+        return reverse("issue-pdf", kwargs={"year": obj.year, "number": obj.number})
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.pdf.url, _("下载")) if obj.pdf else "—"
+        if not obj.pdf:
+            return "—"
+        href = self._pdf_href(obj)
+        return (
+            format_html('<a href="{}">{}</a>', href, _("下载"))
+            if href
+            else _("已生成（发布后可下载）")
+        )
 
     @admin.display(description=_("PDF"))
     def pdf_state(self, obj):
@@ -68,7 +95,10 @@ class GazetteIssueAdmin(admin.ModelAdmin):
         from .pdf import pdf_is_current
 
         note = _("与内容一致") if pdf_is_current(obj) else _("内容已变更，待重新生成")
-        return format_html('<a href="{}">{}</a>（{}）', obj.pdf.url, obj.pdf.name, note)
+        href = self._pdf_href(obj)
+        if not href:
+            return format_html("{}（{}）", obj.pdf.name, note)
+        return format_html('<a href="{}">{}</a>（{}）', href, obj.pdf.name, note)
 
 
 class ClauseInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from departments.access import department_ids, sees_everything
 from departments.models import Department, DepartmentAlias
-from documents.models import Document
+from documents.models import Document, GazetteIssue
 from tasks.models import ProgressReport, Task, TaskAssignment
 
 STATE_CHOICES = [
@@ -49,7 +49,10 @@ class TaskFilterForm(forms.Form):
         else:
             ids = department_ids(user) if user is not None else frozenset()
             depts = Department.objects.filter(pk__in=ids)
-            docs = Document.objects.filter(tasks__assignments__department_id__in=ids).distinct()
+            docs = Document.objects.filter(
+                tasks__assignments__department_id__in=ids,
+                issue__status=GazetteIssue.Status.PUBLISHED,
+            ).distinct()
         self.fields["department"].queryset = depts.order_by("kind", "name")
         self.fields["document"].queryset = docs.defer(
             "body", "attachments", "warnings", "unplaced"

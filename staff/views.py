@@ -396,7 +396,11 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("日历订阅地址无效或已撤销")
     dept = feed.department
     assignments = (
-        TaskAssignment.objects.filter(department=dept, task__next_due__isnull=False)
+        TaskAssignment.objects.filter(
+            department=dept,
+            task__next_due__isnull=False,
+            task__document__issue__status=GazetteIssue.Status.PUBLISHED,
+        )
         .exclude(task__status=Task.Status.DONE)
         .select_related("task__document__issue")
         .defer(*sel.light("task__document__"))

@@ -252,11 +252,15 @@ def publish_issue(issue: GazetteIssue) -> GazetteIssue:
 
 def schedule_issue_pdf(issue: GazetteIssue) -> None:
     """Render the issue's PDF after the current transaction commits (a job; in-process when
-    there is no broker). Robust: a failure is logged, and the nightly job renders it then."""
+    there is no broker). Robust: a failure, or a broker that is down, is logged (and put in
+    the job log), and the nightly job renders it then."""
+    from core.enqueue import enqueue
+
     from .tasks import render_issue_pdf
 
     issue_id = issue.pk
-    transaction.on_commit(lambda: render_issue_pdf.delay(issue_id), robust=True)
+    later = "the nightly render-issue-pdfs job renders it; the public PDF link renders on demand"
+    transaction.on_commit(lambda: enqueue(render_issue_pdf, issue_id, later=later), robust=True)
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ def _calendar_changed(sender, **kwargs) -> None:
 
 def schedule_recompute() -> None:
     """Recompute deadlines once the current transaction commits (once per transaction)."""
+    from core.enqueue import enqueue
+
     from .tasks import recompute_deadlines
 
     connection = transaction.get_connection()
@@ -84,7 +86,8 @@ def schedule_recompute() -> None:
         return
 
     def run() -> None:
-        recompute_deadlines.delay()
+        # a broker that is down must not turn the saved change into an error page
+        enqueue(recompute_deadlines, later="the nightly recompute-deadlines job catches up")
 
     run._recompute_deadlines = True
     transaction.on_commit(run)

@@ -160,7 +160,9 @@ def generate(size: int) -> dict:
     Membership.objects.bulk_create(
         [Membership(user=u, department=departments[i // 2]) for i, u in enumerate(users)]
     )
-    issue = GazetteIssue.objects.create(year=2024, number=1, title="基准测试公报")
+    issue = GazetteIssue.objects.create(
+        year=2024, number=1, title="基准测试公报", status=GazetteIssue.Status.PUBLISHED
+    )
     per_doc = 1000
     documents = Document.objects.bulk_create(
         [

@@ -184,10 +184,17 @@ def threshold_expression(due, plan: Plan) -> CaseExpr:
     return CaseExpr(*whens, output_field=CharField())
 
 
+# Tasks of a draft issue are not shown to department staff yet: nobody is reminded of them.
+PUBLISHED = "published"
+
+
 def task_candidates(plan: Plan) -> QuerySet:
-    """(task, department, threshold, due) of every open task's reminder due on plan.day."""
+    """(task, department, threshold, due) of every open task's reminder due on plan.day, in
+    published issues."""
     return (
-        TaskAssignment.objects.filter(task__next_due__lte=plan.horizon)
+        TaskAssignment.objects.filter(
+            task__next_due__lte=plan.horizon, task__document__issue__status=PUBLISHED
+        )
         .exclude(task__status=Task.Status.DONE)
         .annotate(
             r_due=F("task__next_due"), r_threshold=threshold_expression(F("task__next_due"), plan)
@@ -876,9 +883,9 @@ class DigestResult:
 
 def overdue_by_department(day: date, items_per_department: int = 10) -> list[dict]:
     """Overdue open tasks per department: count, oldest due date, the oldest few."""
-    overdue = TaskAssignment.objects.filter(task__next_due__lt=day).exclude(
-        task__status=Task.Status.DONE
-    )
+    overdue = TaskAssignment.objects.filter(
+        task__next_due__lt=day, task__document__issue__status=PUBLISHED
+    ).exclude(task__status=Task.Status.DONE)
     groups = {
         row["department_id"]: {**row, "items": []}
         for row in overdue.values("department_id", "department__name")

@@ -5,6 +5,7 @@ from datetime import date
 
 from factories import AssignmentFactory, TaskFactory
 
+from documents.models import GazetteIssue
 from tasks.models import Task
 
 # A plain autumn week (no holidays): Friday 2024-11-01, due dates around it.
@@ -16,6 +17,8 @@ def task_due(due: date | None, *departments, status=Task.Status.OPEN, heading: s
     task = TaskFactory(
         next_due=due, deadline_kind="due" if due else "", due_on=due, status=status, heading=heading
     )
+    # published: tasks of a draft issue are nobody's to be reminded of yet
+    GazetteIssue.objects.filter(pk=task.document.issue_id).update(status="published")
     for order, dept in enumerate(departments):
         AssignmentFactory(
             task=task, department=dept, role="lead" if order == 0 else "support", order=order

@@ -167,6 +167,22 @@ def test_a_new_deadline_gets_its_own_reminders(staff, department):
     ]
 
 
+def test_tasks_of_a_draft_issue_are_not_reminded(staff, department):
+    from documents.models import GazetteIssue
+
+    finance = department(name="市财政局")
+    staff(finance)
+    draft = task_due(FRIDAY, finance, heading="尚未发布")
+    GazetteIssue.objects.filter(pk=draft.document.issue_id).update(status="draft")
+    task_due(FRIDAY, finance, heading="已发布")
+
+    result = send_due_reminders(FRIDAY)
+
+    assert result.sent == 1
+    assert list(Reminder.objects.values_list("task__heading", flat=True)) == ["已发布"]
+    assert reminders.overdue_by_department(FRIDAY + timedelta(days=1))[0]["count"] == 1
+
+
 def test_who_is_not_reached(staff, department):
     with_mail, without_mail, empty = department(), department(), department()
     staff(with_mail)

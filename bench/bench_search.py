@@ -20,10 +20,18 @@ def _run(quick: bool) -> dict:
     url = _postgres_url()
     if url is None:
         raise RuntimeError("PostgreSQL is not reachable")
-    size = ["120", "3000", "3"] if quick else ["5000", "100000", "10"]
+    # jieba's tokenising of the full corpus (58 M characters) alone takes most of an hour on
+    # this machine: it is compared at the small size (docs/search.md), where its recall gap
+    # already shows; the full run compares the chosen bigrams with pg_trgm.
+    size = (
+        ["120", "3000", "3", "bigram,trgm,jieba"]
+        if quick
+        else ["5000", "100000", "10", "bigram,trgm"]
+    )
     done = subprocess.run(
         [sys.executable, "-m", "bench.search_worker", "--database-url", url,
-         "--documents", size[0], "--tasks", size[1], "--repeat", size[2]],
+         "--documents", size[0], "--tasks", size[1], "--repeat", size[2],
+         "--analyzers", size[3]],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=7200,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -46,7 +54,10 @@ def search_p95(quick: bool) -> Measurement:
     return Measurement(
         a["bigram"]["p95_ms"],
         floor=a["trgm"]["p95_ms"],
-        note=f"{_corpus(got)}; jieba p95 {a['jieba']['p95_ms']:.0f} ms",
+        note=f"{_corpus(got)}; "
+        + (
+            f"jieba p95 {a['jieba']['p95_ms']:.0f} ms" if "jieba" in a else "jieba: small size only"
+        ),
     )
 
 
@@ -68,11 +79,12 @@ def search_page_p95(quick: bool) -> Measurement:
     "share",
     target=1.0,
     better="higher",
-    label="Search recall, worst query, bigram (peer: jieba)",
+    label="Search recall, worst query, bigram (peer: jieba at the small size, else pg_trgm)",
 )
 def search_recall(quick: bool) -> Measurement:
     a = _run(quick)["analyzers"]
-    return Measurement(a["bigram"]["min_recall"], floor=a["jieba"]["min_recall"])
+    peer = a.get("jieba", a.get("trgm", {}))
+    return Measurement(a["bigram"]["min_recall"], floor=peer.get("min_recall"))
 
 
 @benchmark(
@@ -84,7 +96,12 @@ def search_index_mb(quick: bool) -> Measurement:
     return Measurement(b["index_mb"] + b["column_mb"], floor=a["trgm"]["index_mb"])
 
 
-@benchmark("search_build_s", "s", label="Search index build, bigram (peer: jieba)")
+@benchmark(
+    "search_build_s",
+    "s",
+    label="Search index build, bigram (peer: jieba at the small size, else pg_trgm)",
+)
 def search_build_s(quick: bool) -> Measurement:
     a = _run(quick)["analyzers"]
-    return Measurement(a["bigram"]["build_s"], floor=a["jieba"]["build_s"])
+    peer = a.get("jieba", a.get("trgm", {}))
+    return Measurement(a["bigram"]["build_s"], floor=peer.get("build_s"))

@@ -362,6 +362,11 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument(
+        "--analyzers",
+        default="bigram,trgm,jieba",
+        help="which to build and measure (bigram always first: it is the production path)",
+    )
+    parser.add_argument(
         "--reuse",
         metavar="DATABASE",
         help="measure again on the corpus left by an earlier run (kept afterwards)",
@@ -396,7 +401,8 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        result = run(args.documents, args.tasks, args.repeat, reuse=bool(args.reuse))
+        analyzers = tuple(a for a in args.analyzers.split(",") if a)
+        result = run(args.documents, args.tasks, args.repeat, analyzers, reuse=bool(args.reuse))
         from django.db import connections
 
         connections.close_all()
@@ -465,9 +471,15 @@ def existing_bigram() -> dict:
     }
 
 
-def run(n_documents: int, n_tasks: int, repeat: int, reuse: bool = False) -> dict:
+def run(
+    n_documents: int,
+    n_tasks: int,
+    repeat: int,
+    analyzers_wanted: tuple[str, ...] = ("bigram", "trgm", "jieba"),
+    reuse: bool = False,
+) -> dict:
     if reuse:
-        return rerun(repeat)
+        return rerun(repeat, analyzers_wanted)
     from django.db import connection
     from django.db.models import Count
 
@@ -493,7 +505,7 @@ def run(n_documents: int, n_tasks: int, repeat: int, reuse: bool = False) -> dic
     expected = truth(queries)
     analyzers = {}
     page = {}
-    for analyzer in ("bigram", "trgm", "jieba"):
+    for analyzer in analyzers_wanted:
         analyzers[analyzer] = build(analyzer) | measure(analyzer, queries, expected, repeat)
         if analyzer == "bigram":  # the production path, before the others touch the table
             page = page_latency(queries, max(2, repeat // 3))
@@ -506,7 +518,7 @@ def run(n_documents: int, n_tasks: int, repeat: int, reuse: bool = False) -> dic
     }
 
 
-def rerun(repeat: int) -> dict:
+def rerun(repeat: int, analyzers_wanted: tuple[str, ...] = ("bigram", "trgm", "jieba")) -> dict:
     """Measure again on a kept corpus; print the figures after each stage (last line wins)."""
     from django.db import connection
 
@@ -534,6 +546,8 @@ def rerun(repeat: int) -> dict:
     out["page"] = page_latency(queries, max(2, repeat // 3))
     print(json.dumps(out, ensure_ascii=False, default=float), flush=True)
     for analyzer, present in (("trgm", has_trgm), ("jieba", has_jieba)):
+        if analyzer not in analyzers_wanted:
+            continue
         built = {} if present else build(analyzer)
         out["analyzers"][analyzer] = built | measure(analyzer, queries, expected, repeat)
         print(json.dumps(out, ensure_ascii=False, default=float), flush=True)

@@ -6,6 +6,7 @@ variables or a `.env` file and pass `manage.py check --deploy`. README.md lists 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "departments",
     "documents",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_gazette.urls"
@@ -115,6 +119,10 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # An unreachable host fails a request in seconds instead of holding a worker.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -152,13 +160,18 @@ SCHEDULE_STATE_FILE = env.path("SCHEDULE_STATE_FILE", default=VAR_DIR / "run_sch
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but Redis being down means cache misses, not error pages.
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "benxi",
+            # An unreachable (not just stopped) Redis must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# API reads cached by the content version (core/content_version.py; PostgreSQL only).
+API_READ_CACHE = env.bool("API_READ_CACHE", default=True)
 
 # --- Mail -------------------------------------------------------------------------------------
 
@@ -260,7 +273,35 @@ AUTH_PASSWORD_VALIDATORS = [
 # Demo accounts (manage.py seed_demo) exist only in the demo: production neither creates nor
 # accepts them. On by default only when DEBUG is on.
 DEMO_ACCOUNTS_ENABLED = env.bool("DEMO_ACCOUNTS_ENABLED", default=DEBUG)
-AUTHENTICATION_BACKENDS = ["departments.backends.DemoAwareModelBackend"]
+# django-axes first: it refuses a locked-out username+IP before any password is checked; it
+# authenticates no one itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "departments.backends.DemoAwareModelBackend",
+]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one IP address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (the login page, the
+# admin login and POST /api/auth/token/ answer 429). Other users and other addresses are not
+# affected. The attempts and lockouts are listed in the admin (Axes › Access attempts), where
+# deleting one unlocks it (or: manage.py axes_reset_username <name>).
+# Off by default under pytest only: Django's test Client.login() calls authenticate() without a
+# request, which axes refuses; tests/security/test_login_throttling.py turns it on.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+_lockout_minutes = int(AXES_COOLOFF_TIME.total_seconds() // 60)
+AXES_COOLOFF_MESSAGE = f"登录失败次数过多，该账户已在本机暂时锁定，请{_lockout_minutes}分钟后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账户已被锁定，请联系管理员解锁。"
+# Behind reverse proxies the client address comes from X-Forwarded-For (their number given),
+# otherwise from the connection itself (a forged header must not dodge the lockout).
+_proxies = env.int("TRUSTED_PROXY_COUNT", default=0)
+if _proxies:
+    AXES_IPWARE_PROXY_COUNT = _proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LOGIN_URL = "/accounts/login/"
 # The staff landing page sends each role on to its own page (staff/views.py landing).

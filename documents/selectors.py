@@ -49,10 +49,14 @@ def issue_list(user) -> QuerySet[GazetteIssue]:
 
 
 def issue_detail(user) -> QuerySet[GazetteIssue]:
-    return visible_issues(user).prefetch_related(
-        Prefetch(
-            "documents",
-            queryset=Document.objects.order_by("order").annotate(task_count=Count("tasks")),
+    return (
+        visible_issues(user)
+        .annotate(document_count=Count("documents"))
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=Document.objects.order_by("order").annotate(task_count=Count("tasks")),
+            )
         )
     )
 

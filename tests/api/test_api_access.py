@@ -126,3 +126,12 @@ def test_public_reads_carry_an_etag(seed, client_for):
     assert first.has_header("ETag")
     again = anon.get("/api/catalogue/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_issue_detail_says_how_many_documents_it_holds(seed, client_for):
+    """The detail carries every field the list has (schemathesis found it missing)."""
+    from documents.models import GazetteIssue
+
+    issue = GazetteIssue.objects.get(year=2018, number=6)
+    body = client_for().get(f"/api/issues/{issue.pk}/").json()
+    assert body["document_count"] == len(body["documents"]) == 6

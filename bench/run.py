@@ -3,6 +3,7 @@
     python -m bench.run            full run: bench/results.json + BENCHMARKS.md
     python -m bench.run --quick    short run for CI: bench/results-quick.json, table on stdout
     python -m bench.run --only KEY run one figure (repeatable)
+    python -m bench.run --table-only  rewrite BENCHMARKS.md from bench/results.json
 
 Exits non-zero only when a benchmark crashes; a figure that misses its target is reported,
 not failed, since timings on a shared machine are noisy.
@@ -168,7 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs (CI smoke test)")
     parser.add_argument("--only", action="append", metavar="KEY", help="run only this figure")
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="rewrite BENCHMARKS.md from bench/results.json (after editing bench/FINDINGS.md)",
+    )
     args = parser.parse_args(argv)
+    if args.table_only:
+        stored = json.loads((BENCH_DIR / "results.json").read_text(encoding="utf-8"))
+        write_markdown(ROOT / "BENCHMARKS.md", stored["results"], stored)
+        return 0
 
     setup_django()
     modules = discover()

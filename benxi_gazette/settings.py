@@ -412,5 +412,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         # SQL at DEBUG only when asked for explicitly.
         "django.db.backends": {"level": env.str("SQL_LOG_LEVEL", default="INFO").upper()},
+        # django-axes announces itself at INFO on every start, also in front of a command's
+        # own output; lockouts are logged at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -49,6 +49,22 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every transactional test puts back what the migrations seeded (the department registry,
+    the role groups, the calendar) when it ends: serialized_rollback. Without it, the flush
+    after such a test re-creates the content types under new ids, and a later test with
+    serialized_rollback then fails to restore them (duplicate key on django_content_type)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     reasons = []
     if item.get_closest_marker("postgres") and (reason := _postgres_missing()):

@@ -18,7 +18,10 @@ def task_due(due: date | None, *departments, status=Task.Status.OPEN, heading: s
         next_due=due, deadline_kind="due" if due else "", due_on=due, status=status, heading=heading
     )
     # published: tasks of a draft issue are nobody's to be reminded of yet
-    GazetteIssue.objects.filter(pk=task.document.issue_id).update(status="published")
+    issue = task.document.issue
+    if issue.status != GazetteIssue.Status.PUBLISHED:
+        issue.status = GazetteIssue.Status.PUBLISHED
+        issue.save()  # save(), so the search index follows as it does on publishing
     for order, dept in enumerate(departments):
         AssignmentFactory(
             task=task, department=dept, role="lead" if order == 0 else "support", order=order

@@ -15,7 +15,8 @@ not store what it computed then.
 (path, query, host, format), the caller (a signed-in user, or anonymous; roles and
 memberships are content tables, so changing them moves the version) and today's date
 (overdue changes at midnight). A hit costs one index probe for the newest change and one
-cache get instead of the count, the page, the prefetches and the serializers. Only 200
+cache get instead of the count, the page, the prefetches, the serializers and the renderer
+(JSON answers are stored rendered; the browsable API's pages are never stored). Only 200
 responses are stored; permissions are checked before the cache is consulted, as on any
 request.
 
@@ -32,8 +33,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
+from django.http import HttpResponse
 from django.utils import timezone
-from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
 
@@ -178,12 +179,13 @@ class CachedReadMixin:
         version, settled = current()
         key = cache_key(request, f"{type(self).__name__}.{self.action}", version)
         try:
-            data = cache.get(key)
+            stored = cache.get(key)
         except Exception:  # the cache (Redis) is down: answer from the database
             logger.warning("API read cache unavailable; answering uncached", exc_info=True)
             return handler(request, *args, **kwargs)
-        if data is not None:
-            response = Response(data)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
             response["X-Read-Cache"] = "hit"
             return response
         response = handler(request, *args, **kwargs)
@@ -192,8 +194,13 @@ class CachedReadMixin:
         if not settled:
             response["X-Read-Cache"] = "unsettled"  # computed while a writer was open
             return response
+        if getattr(request.accepted_renderer, "format", "") != "json":
+            return response  # the browsable API page carries per-session bits: not stored
+        # Stored rendered: a hit then costs no serializer and no renderer.
+        response = self.finalize_response(request, response, *args, **kwargs)
+        response.render()
         try:
-            cache.set(key, response.data, self.read_cache_seconds)
+            cache.set(key, (response.content, response["Content-Type"]), self.read_cache_seconds)
         except Exception:
             logger.warning("API read cache unavailable; response not stored", exc_info=True)
             return response

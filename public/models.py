@@ -64,6 +64,8 @@ class SearchEntry(models.Model):
     anchor = models.CharField(_("锚点"), max_length=20, blank=True)
     label = models.CharField(_("位置"), max_length=100, blank=True)
     text = models.TextField(_("内容"))
+    # The text as the analyzer reads it (documents.search.fold): where a match is confirmed.
+    folded = models.TextField(_("检索文本"), blank=True, default="")
     # Filters and order, copied from the document and its issue.
     year = models.PositiveSmallIntegerField(_("年份"))
     issuer = models.CharField(_("发文机关"), max_length=200, blank=True)

@@ -143,7 +143,8 @@ def write_markdown(path: Path, results: dict[str, dict[str, Any]], info: dict[st
         "Written by `make bench` (`python -m bench.run`); do not edit by hand (the findings at "
         "the end come from bench/FINDINGS.md).\n\n"
         f"Run {info['generated_at']} on {info['machine']}, Python {info['python']}, "
-        f"Django {info['django']}, database {info['database']}.\n\n"
+        f"Django {info['django']}; the runner's own database {info['database']} (the "
+        "PostgreSQL figures use throw-away databases of their own).\n\n"
         "*target*: the value aimed for (✓ met, ✗ missed). *floor/peer*: a lower bound or "
         "another implementation's figure for the same work; *ratio* = value ÷ floor/peer.\n\n"
     )

@@ -49,20 +49,24 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every transactional test puts back what the migrations seeded (the department registry,
-    the role groups, the calendar) when it ends: serialized_rollback. Without it, the flush
-    after such a test re-creates the content types under new ids, and a later test with
-    serialized_rollback then fails to restore them (duplicate key on django_content_type)."""
-    for item in items:
+    """Transactional tests that restore the migrated data (serialized_rollback) run before
+    the other transactional tests, keeping pytest-django's order otherwise.
+
+    A transactional test without serialized_rollback flushes the database at its end and
+    lets post_migrate re-create the content types under new ids; a serialized_rollback test
+    after it then cannot restore the content types it saved (duplicate key on
+    django_content_type). Run first, the serialized tests each start from the migrated data;
+    the others come after and need nothing the migrations seeded."""
+
+    def rank(item: pytest.Item) -> int:
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        if not marker or not marker.kwargs.get("transaction"):
+            return 0
+        return 1 if marker.kwargs.get("serialized_rollback") else 2
+
+    items.sort(key=rank)  # stable: the order within each group is kept
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -83,3 +87,22 @@ def _isolated_media_and_mail(settings, tmp_path):
     """Uploads go to a per-test folder; mail goes to django.core.mail.outbox."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """What the data migrations seed (the department registry and aliases, the role groups,
+    the official calendar), put back for a transactional test that runs after another one
+    has flushed the database. Each seed is idempotent, so this costs little when present."""
+    import importlib
+
+    from django.apps import apps as registry
+
+    for module in (
+        "departments.migrations.0002_seed_registry",
+        "departments.migrations.0003_role_groups",
+        "tasks.migrations.0003_seed_calendar",
+    ):
+        migration = importlib.import_module(module)
+        seed = getattr(migration, "seed", None) or migration.create_groups
+        seed(registry, None)

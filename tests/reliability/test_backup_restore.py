@@ -52,9 +52,6 @@ from tasks.models import CalendarDay, CalendarYear, Notification, Task
 from tasks.reminders import send_due_reminders
 from tasks.services import report_progress, urge
 
-# serialized_rollback: the registry, groups and calendar the migrations seed are put back
-# before each test (a transactional test before it may have flushed them).
-ROUND_TRIP = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 FAKE_PDF = b"%PDF-1.4\n% stored issue PDF\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 
@@ -210,7 +207,10 @@ def build_world(django_user_model, client) -> dict:
 
 
 @pytest.mark.slow
-@ROUND_TRIP
+# transactional; migrated_data puts back what the migrations seed (another transactional
+# test before this one may have flushed it)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_data")
 def test_round_trip_brings_back_every_row_and_every_file(
     django_user_model, client, tmp_path, settings
 ):
@@ -412,7 +412,10 @@ def test_damaged_or_foreign_archives_are_refused_and_nothing_changes(django_user
 
 
 @pytest.mark.slow
-@ROUND_TRIP
+# transactional; migrated_data puts back what the migrations seed (another transactional
+# test before this one may have flushed it)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_data")
 def test_a_restore_failing_half_way_leaves_the_old_data(django_user_model, client, tmp_path):
     build_world(django_user_model, client)
     archive = tmp_path / "backup.tar.gz"

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page (429).
     "axes.middleware.AxesMiddleware",
+    # A cached API read answered before REST framework runs (core/content_version.py).
+    "core.content_version.ReadCacheMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_gazette.urls"

@@ -154,18 +154,101 @@ def caller(user) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
-def cache_key(request, view_name: str, version: str) -> str:
+JSON = "application/json"
+
+
+def cache_key(request, view_name: str, version: str, *, user=None, media_type=None) -> str:
     parts = [
         view_name,
         request.get_host(),
         request.get_full_path(),
-        getattr(request, "accepted_media_type", "") or "",
-        caller(request.user),
+        media_type if media_type is not None else getattr(request, "accepted_media_type", ""),
+        caller(user if user is not None else request.user),
         timezone.localdate().isoformat(),
         version,
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"api-read:{digest}"
+
+
+def _stored_response(key: str):
+    try:
+        stored = cache.get(key)
+    except Exception:  # the cache (Redis) is down: answer from the database
+        logger.warning("API read cache unavailable; answering uncached", exc_info=True)
+        return None
+    if stored is None:
+        return None
+    content, content_type = stored
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Read-Cache"] = "hit"
+    return response
+
+
+class ReadCacheMiddleware:
+    """Answers a cached API read before Django REST framework runs at all.
+
+    Only what the view itself would answer from the cache: a GET of a CachedReadMixin
+    viewset's list or detail, asking for JSON, by an anonymous reader or a signed-in user
+    (session, or ``Authorization: Token …`` with a token of an active user). The key is the
+    one the view stores under; the answer was computed for this very caller and URL under
+    this version, after the view's permission checks. Anything else — another method or
+    media type, another kind of credentials, an unknown token or an inactive user, a miss —
+    goes on to the view, which decides as always. The framework's pipeline (authentication
+    classes, negotiation, the response's finalisation) was most of what a hit cost.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and request.path_info.startswith("/api/") and enabled():
+            response = self._hit(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _hit(self, request):
+        from django.urls import Resolver404, resolve
+
+        accept = request.headers.get("Accept", "*/*").strip()
+        if accept not in ("*/*", JSON) or "format" in request.GET:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        view_class = getattr(match.func, "cls", None)
+        actions = getattr(match.func, "actions", None) or {}
+        action = actions.get("get")
+        if view_class is None or action not in ("list", "retrieve"):
+            return None
+        if not issubclass(view_class, CachedReadMixin):
+            return None
+        user = self._caller(request)
+        if user is None:
+            return None
+        version, _settled = current()  # a stored answer is valid whether or not settled
+        key = cache_key(
+            request, f"{view_class.__name__}.{action}", version, user=user, media_type=JSON
+        )
+        return _stored_response(key)
+
+    @staticmethod
+    def _caller(request):
+        """The user DRF would see, or None when only the view should decide."""
+        header = request.headers.get("Authorization")
+        if header is None:
+            return request.user  # session (AuthenticationMiddleware) or anonymous
+        keyword, _, key = header.partition(" ")
+        if keyword != "Token" or not key or " " in key:
+            return None
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.select_related("user").filter(key=key).first()
+        if token is None or not token.user.is_active:
+            return None  # the view answers 401/403
+        return token.user
 
 
 class CachedReadMixin:
@@ -178,15 +261,8 @@ class CachedReadMixin:
             return handler(request, *args, **kwargs)
         version, settled = current()
         key = cache_key(request, f"{type(self).__name__}.{self.action}", version)
-        try:
-            stored = cache.get(key)
-        except Exception:  # the cache (Redis) is down: answer from the database
-            logger.warning("API read cache unavailable; answering uncached", exc_info=True)
-            return handler(request, *args, **kwargs)
-        if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Read-Cache"] = "hit"
+        response = _stored_response(key)
+        if response is not None:
             return response
         response = handler(request, *args, **kwargs)
         if response.status_code != 200:

@@ -149,3 +149,49 @@ def test_an_answer_computed_while_a_writer_is_in_progress_is_not_stored(seed, cl
         thread.join(30)
     assert get(client, TASKS)[0]["X-Read-Cache"] == "miss"
     assert get(client, TASKS)[0]["X-Read-Cache"] == "hit"
+
+
+def token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_a_hit_is_answered_before_rest_framework_runs(seed, users):
+    client = token_client(users["supervisor"])
+    first, _ = get(client, TASKS)
+    second, queries = get(client, TASKS)
+    assert second["X-Read-Cache"] == "hit" and second.json() == first.json()
+    assert queries == 2  # the token and the version: no session, no roles, no view
+    from rest_framework.test import APIClient
+
+    anonymous = APIClient()
+    get(anonymous, "/api/catalogue/")
+    hit, queries = get(anonymous, "/api/catalogue/")
+    assert hit["X-Read-Cache"] == "hit" and queries == 1  # the version alone
+
+
+def test_a_deactivated_users_token_is_refused_though_its_answer_is_cached(seed, users):
+    client = token_client(users["supervisor"])
+    get(client, TASKS)
+    users["supervisor"].is_active = False
+    users["supervisor"].save()
+    response = client.get(TASKS)
+    assert response.status_code == 401
+    assert "X-Read-Cache" not in response
+
+
+def test_an_unknown_token_or_another_media_type_goes_to_the_view(seed, users):
+    from rest_framework.test import APIClient
+
+    client = token_client(users["supervisor"])
+    get(client, TASKS)
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    assert stranger.get(TASKS).status_code == 401
+    page = client.get(TASKS, HTTP_ACCEPT="text/html")  # the browsable API: never stored
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "X-Read-Cache" not in page

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
@@ -35,6 +37,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import quote_etag
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +138,7 @@ def current() -> tuple[str, bool]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, at, settled FROM core_content_version()")
         change_id, at, settled = cursor.fetchone()
-    return (f"{change_id}@{at.timestamp():.6f}" if change_id else "0"), settled
+    return _version((change_id, at)), settled
 
 
 def prune(keep: int = 1000) -> int:
@@ -179,8 +182,9 @@ def _stored_response(key: str):
         return None
     if stored is None:
         return None
-    content, content_type = stored
+    content, content_type, etag = stored
     response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag  # as ConditionalGetMiddleware made it, not hashed again
     response["X-Read-Cache"] = "hit"
     return response
 
@@ -209,46 +213,80 @@ class ReadCacheMiddleware:
         return self.get_response(request)
 
     def _hit(self, request):
-        from django.urls import Resolver404, resolve
-
         accept = request.headers.get("Accept", "*/*").strip()
         if accept not in ("*/*", JSON) or "format" in request.GET:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        view_class, action = _cached_view(request.path_info)
+        if view_class is None:
             return None
-        view_class = getattr(match.func, "cls", None)
-        actions = getattr(match.func, "actions", None) or {}
-        action = actions.get("get")
-        if view_class is None or action not in ("list", "retrieve"):
+        found = self._caller_and_version(request)
+        if found is None:
             return None
-        if not issubclass(view_class, CachedReadMixin):
-            return None
-        user = self._caller(request)
-        if user is None:
-            return None
-        version, _settled = current()  # a stored answer is valid whether or not settled
+        user, version = found
         key = cache_key(
             request, f"{view_class.__name__}.{action}", version, user=user, media_type=JSON
         )
         return _stored_response(key)
 
     @staticmethod
-    def _caller(request):
-        """The user DRF would see, or None when only the view should decide."""
+    def _caller_and_version(request):
+        """The user REST framework would see and the content version, in one round trip;
+        None when only the view should decide. (A stored answer is valid whether or not
+        the version is settled, so the newest change is read directly.)"""
+        from django.contrib.auth import get_user_model
+        from rest_framework.authtoken.models import Token
+
         header = request.headers.get("Authorization")
         if header is None:
-            return request.user  # session (AuthenticationMiddleware) or anonymous
+            with connection.cursor() as cursor:
+                cursor.execute(NEWEST_SQL)
+                row = cursor.fetchone()
+            return request.user, _version(row)  # session (AuthenticationMiddleware) or anonymous
         keyword, _, key = header.partition(" ")
         if keyword != "Token" or not key or " " in key:
             return None
-        from rest_framework.authtoken.models import Token
+        users, tokens = get_user_model()._meta.db_table, Token._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT u.id, u.is_active, c.id, c.at FROM (SELECT 1) AS one "
+                f"LEFT JOIN {tokens} t ON t.key = %s LEFT JOIN {users} u ON u.id = t.user_id "
+                f"LEFT JOIN LATERAL ({NEWEST_SQL}) c ON true",
+                [key],
+            )
+            user_id, active, *newest = cursor.fetchone()
+        if user_id is None or not active:
+            return None  # the view answers 401
+        return SimpleNamespace(pk=user_id, is_authenticated=True), _version(newest)
 
-        token = Token.objects.select_related("user").filter(key=key).first()
-        if token is None or not token.user.is_active:
-            return None  # the view answers 401/403
-        return token.user
+
+NEWEST_SQL = "SELECT id, at FROM core_contentchange ORDER BY id DESC LIMIT 1"
+
+
+@lru_cache(maxsize=4096)
+def _cached_view(path: str) -> tuple[type | None, str]:
+    """The CachedReadMixin viewset and action (list/retrieve) a GET of ``path`` reaches, or
+    (None, ""): resolved once per path, not on every request (the URLconf does not change
+    while the process runs)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None, ""
+    view_class = getattr(match.func, "cls", None)
+    action = (getattr(match.func, "actions", None) or {}).get("get", "")
+    if view_class is None or action not in ("list", "retrieve"):
+        return None, ""
+    if not issubclass(view_class, CachedReadMixin):
+        return None, ""
+    return view_class, action
+
+
+def _version(row) -> str:
+    """The version string of a (id, at) row of the newest change; "0" for none."""
+    if not row or row[0] is None:
+        return "0"
+    return f"{row[0]}@{row[1].timestamp():.6f}"
 
 
 class CachedReadMixin:
@@ -276,7 +314,9 @@ class CachedReadMixin:
         response = self.finalize_response(request, response, *args, **kwargs)
         response.render()
         try:
-            cache.set(key, (response.content, response["Content-Type"]), self.read_cache_seconds)
+            etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+            stored = (response.content, response["Content-Type"], etag)
+            cache.set(key, stored, self.read_cache_seconds)
         except Exception:
             logger.warning("API read cache unavailable; response not stored", exc_info=True)
             return response

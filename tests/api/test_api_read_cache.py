@@ -165,7 +165,7 @@ def test_a_hit_is_answered_before_rest_framework_runs(seed, users):
     first, _ = get(client, TASKS)
     second, queries = get(client, TASKS)
     assert second["X-Read-Cache"] == "hit" and second.json() == first.json()
-    assert queries == 2  # the token and the version: no session, no roles, no view
+    assert queries == 1  # the token and the version in one: no session, no roles, no view
     from rest_framework.test import APIClient
 
     anonymous = APIClient()
@@ -195,3 +195,12 @@ def test_an_unknown_token_or_another_media_type_goes_to_the_view(seed, users):
     page = client.get(TASKS, HTTP_ACCEPT="text/html")  # the browsable API: never stored
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert "X-Read-Cache" not in page
+
+
+def test_a_hit_carries_the_same_etag_and_answers_304(seed, client_for):
+    client = client_for()
+    first, _ = get(client, "/api/catalogue/")
+    second, _ = get(client, "/api/catalogue/")
+    assert second["X-Read-Cache"] == "hit" and second["ETag"] == first["ETag"]
+    again = client.get("/api/catalogue/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304

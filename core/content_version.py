@@ -37,7 +37,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import quote_etag
+from django.utils.cache import set_response_etag
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ def content_tables() -> list[str]:
 
 
 LOCK_CLASS = 0x6277  # advisory lock class of the content writers; the key is the database
+NEWEST_SQL = "SELECT id, at FROM core_contentchange ORDER BY id DESC LIMIT 1"
 
 VERSION_SQL = f"""
 CREATE OR REPLACE FUNCTION core_content_version(OUT id bigint, OUT at timestamptz,
@@ -84,6 +85,7 @@ BEGIN
   -- shared from their first content statement to their end). The SELECT below then takes a
   -- snapshot of its own, in which every id below the newest is committed or rolled back.
   settled := pg_try_advisory_lock({LOCK_CLASS}, hashtext(current_database()));
+  -- (NEWEST_SQL, spelled with an alias: here id and at are also the OUT parameters)
   SELECT c.id, c.at INTO id, at FROM core_contentchange c ORDER BY c.id DESC LIMIT 1;
   IF settled THEN
     PERFORM pg_advisory_unlock({LOCK_CLASS}, hashtext(current_database()));
@@ -122,7 +124,7 @@ def install_triggers(using: str = "default", **_ignored) -> int:
 
 
 def enabled() -> bool:
-    return connection.vendor == "postgresql" and getattr(settings, "API_READ_CACHE", True)
+    return connection.vendor == "postgresql" and settings.API_READ_CACHE
 
 
 def current() -> tuple[str, bool]:
@@ -259,9 +261,6 @@ class ReadCacheMiddleware:
         return SimpleNamespace(pk=user_id, is_authenticated=True), _version(newest)
 
 
-NEWEST_SQL = "SELECT id, at FROM core_contentchange ORDER BY id DESC LIMIT 1"
-
-
 @lru_cache(maxsize=4096)
 def _cached_view(path: str) -> tuple[type | None, str]:
     """The CachedReadMixin viewset and action (list/retrieve) a GET of ``path`` reaches, or
@@ -313,9 +312,9 @@ class CachedReadMixin:
         # Stored rendered: a hit then costs no serializer and no renderer.
         response = self.finalize_response(request, response, *args, **kwargs)
         response.render()
+        set_response_etag(response)  # what ConditionalGetMiddleware would set: kept with it
         try:
-            etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-            stored = (response.content, response["Content-Type"], etag)
+            stored = (response.content, response["Content-Type"], response["ETag"])
             cache.set(key, stored, self.read_cache_seconds)
         except Exception:
             logger.warning("API read cache unavailable; response not stored", exc_info=True)

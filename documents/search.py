@@ -128,9 +128,14 @@ def term_tsquery(term: str) -> str:
     Every bigram is a lexeme the GIN index must find in a row, so the middle ones (农资, 金统,
     务市, often rare) narrow the candidates before any position is rechecked; the phrase
     operator then asks for them in order, as the substring."""
+    return " <1> ".join(_term_lexemes(term))
+
+
+def _term_lexemes(term: str) -> list[str]:
+    """A folded term's lexemes in order: its overlapping bigrams; one character, a prefix."""
     if len(term) == 1:
-        return f"{_quote(term)}:*"
-    return " <1> ".join(_quote(term[i : i + 2]) for i in range(len(term) - 1))
+        return [f"{_quote(term)}:*"]
+    return [_quote(term[i : i + 2]) for i in range(len(term) - 1)]
 
 
 @dataclass(frozen=True)
@@ -152,14 +157,7 @@ class Query:
     def candidates(self) -> str:
         """Every bigram of every term, in any order: a superset of the matches that the GIN
         index answers without reading a row (one character: a prefix)."""
-        lexemes: list[str] = []
-        for term in self.terms:
-            parts = (
-                [f"{_quote(term)}:*"]
-                if len(term) == 1
-                else [_quote(term[i : i + 2]) for i in range(len(term) - 1)]
-            )
-            lexemes.extend(p for p in parts if p not in lexemes)
+        lexemes = dict.fromkeys(lex for term in self.terms for lex in _term_lexemes(term))
         return " & ".join(lexemes)
 
     def matches(self, text: str) -> bool:
@@ -639,13 +637,11 @@ def _window(page: int, per_page: int) -> slice:
 
 
 def search_documents(
-    query: Query, filters: Filters, page: int, per_page: int, window_groups=None
+    query: Query, filters: Filters, window_groups: list[tuple[int, int]]
 ) -> list[Hit]:
-    """Documents holding the query, newest issue first; each with its first matches."""
+    """The documents of one window of ``document_groups``, each with its first matches."""
     from .selectors import light
 
-    if window_groups is None:
-        window_groups, _total = document_groups(query, filters, _window(page, per_page))
     per_doc: dict[int, list] = {doc: [] for doc, _n in window_groups}
     if not per_doc:
         return []
@@ -759,11 +755,7 @@ def search_catalogue(
 
 
 KINDS = ("document", "task", "catalogue")
-SEARCHERS = {
-    "document": search_documents,
-    "task": search_tasks,
-    "catalogue": search_catalogue,
-}
+SEARCHERS = {"task": search_tasks, "catalogue": search_catalogue}  # documents: by groups
 
 
 def search(
@@ -787,7 +779,7 @@ def search(
         if not found[k]:
             hits = []
         elif k == "document":
-            hits = search_documents(query, filters, page, per_page, window_groups=groups)
+            hits = search_documents(query, filters, groups)
         else:
             hits = SEARCHERS[k](query, filters, page, per_page, found=found[k])
         sections[k] = Section(k, found[k], hits, page, _pages(found[k], per_page))

@@ -359,7 +359,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = search.parse_query(raw)
     kind = request.GET.get("kind", "")
-    kind = kind if kind in search.SEARCHERS else ""
+    kind = kind if kind in search.KINDS else ""
     filters = search.Filters(
         year=_int(request.GET.get("year"), 1900, 2100),
         issuer=request.GET.get("issuer", "").strip()[:200],

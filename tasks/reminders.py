@@ -74,6 +74,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from departments.models import Membership, Role
+from documents.models import GazetteIssue
 
 from .calendars import current_calendar, provisional_note
 from .deadlines import WorkCalendar
@@ -185,7 +186,7 @@ def threshold_expression(due, plan: Plan) -> CaseExpr:
 
 
 # Tasks of a draft issue are not shown to department staff yet: nobody is reminded of them.
-PUBLISHED = "published"
+PUBLISHED = GazetteIssue.Status.PUBLISHED
 
 
 def task_candidates(plan: Plan) -> QuerySet:

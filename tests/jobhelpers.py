@@ -1,6 +1,7 @@
 """Plain helpers for the job tests (tests/jobs/): tasks due on given days."""
 
 import socket
+import time
 from datetime import date
 
 from factories import AssignmentFactory, TaskFactory
@@ -34,3 +35,14 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 90, what: str = "condition", every: float = 0.2):
+    """``condition()``'s first true value, asked every ``every`` seconds; AssertionError
+    naming ``what`` once ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")

@@ -23,7 +23,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection, connections
 from django.test import override_settings
-from jobhelpers import FRIDAY, closed_port, task_due
+from jobhelpers import FRIDAY, closed_port, task_due, wait_until
 
 from benxi_gazette.celery import app as celery_app
 from core.models import JobRun
@@ -100,22 +100,12 @@ def running_worker(queue: str, **options):
         _drop_worker_connections()
 
 
-def wait_for(condition, timeout: float = 90, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def finished_runs(*task_ids: str) -> list[JobRun]:
     def done():
         runs = list(JobRun.objects.filter(task_id__in=task_ids, status__in=["success", "failure"]))
         return runs if len(runs) == len(task_ids) else None
 
-    return wait_for(done, what=f"jobs {task_ids}")
+    return wait_until(done, what=f"jobs {task_ids}")
 
 
 def outcome(run: JobRun) -> dict:
@@ -252,7 +242,7 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_sends_the_rest_once(
     try:
         sweep = send_reminders.apply_async(args=[DAY], queue=queue)
         # two emails out, the third in flight: kill the worker there (no warm shutdown)
-        wait_for(
+        wait_until(
             lambda: len(delivered()) == 2 and len(list(mail_dir.glob("sending-*"))) == 3,
             what="two emails delivered and a third in flight\n" + log.read_text(errors="replace"),
         )
@@ -266,7 +256,7 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_sends_the_rest_once(
         # has passed, a new worker gets it again and finishes the work, sending the rest.
         time.sleep(3.5)
         second = start_subprocess_worker(queue, mail_dir, log, "second")
-        wait_for(
+        wait_until(
             lambda: JobRun.objects.filter(task_id=sweep.id, status="success").exists(),
             timeout=120,
             what="the redelivered sweep\n" + log.read_text(errors="replace"),

@@ -16,6 +16,7 @@ import time
 import psycopg
 import pytest
 import requests
+from jobhelpers import wait_until
 from paths import ROOT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -72,15 +73,6 @@ def query(site, sql: str, params=()) -> list[tuple]:
 
 def issue_row(site, pk: int) -> tuple[str, str]:
     return query(site, "SELECT status, pdf FROM documents_gazetteissue WHERE id = %s", [pk])[0]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
 def manage_shell(site, code: str) -> subprocess.CompletedProcess:
@@ -161,7 +153,7 @@ def test_with_redis_down_the_site_serves_and_queued_jobs_are_recorded_then_done(
             "from documents.tasks import render_stale_issue_pdfs; render_stale_issue_pdfs.delay()",
         )
         assert sent.returncode == 0, sent.stderr
-        wait_for(lambda: issue_row(site, draft)[1], 45, "the nightly scan to render the PDF")
+        wait_until(lambda: issue_row(site, draft)[1], 45, "the nightly scan to render the PDF")
     finally:
         worker.terminate()
         worker.wait(timeout=20)

@@ -88,10 +88,7 @@ def build_corpus(n_documents: int, n_tasks: int) -> dict:
     seed = seed_text()
     copies = max(1, math.ceil(n_documents / 6))
     started = time.perf_counter()
-    with (
-        mock.patch("documents.services.schedule_issue_pdf"),
-        mock.patch("documents.search.schedule_index"),
-    ):
+    with mock.patch("documents.services.schedule_issue_pdf"):
         for i in range(copies):
             import_issue(mutated(seed, i))
         GazetteIssue.objects.update(status="published")

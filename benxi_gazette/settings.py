@@ -87,8 +87,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page (429).
     "axes.middleware.AxesMiddleware",
-    # A cached API read answered before REST framework runs (core/content_version.py).
-    "core.content_version.ReadCacheMiddleware",
 ]
 
 ROOT_URLCONF = "benxi_gazette.urls"
@@ -108,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {{ day|cn_date }} in every template, without a {% load %}
+            "builtins": ["core.templatetags.gazette_dates"],
         },
     },
 ]
@@ -172,8 +172,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# API reads cached by the content version (core/content_version.py; PostgreSQL only).
-API_READ_CACHE = env.bool("API_READ_CACHE", default=True)
 
 # --- Mail -------------------------------------------------------------------------------------
 
@@ -328,6 +326,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "benxi_gazette.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Django's ValidationError → 400, a stale version → 409 (core/exceptions.py)
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -10,10 +10,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The job log: Celery task signals write each run to JobRun.
-        # The content version's triggers, on every content table (core/content_version.py).
-        from django.db.models.signals import post_migrate
-
         from . import jobs  # noqa: F401
-        from .content_version import install_triggers
-
-        post_migrate.connect(install_triggers, sender=self, dispatch_uid="content-triggers")

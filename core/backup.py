@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
 # Tables left out of the archive (labels of apps not installed are ignored). Restore empties
-# them too, except KEPT.
+# them too.
 EXCLUDED = {
     # Login sessions: restored ones would sign people in to an account that may now be another
     # person's (same primary key), so after a restore everyone signs in again.
@@ -58,14 +58,7 @@ EXCLUDED = {
     # (its login and failure logs, AccessLog and AccessFailureLog, are kept).
     "axes.accessattempt": "failed-login counters and lockouts (they expire anyway)",
     "axes.accessattemptexpiration": "expiry times of those lockouts",
-    # The content version that cached API responses are keyed by (core/content_version.py):
-    # its ids must never recur, so a restore must not bring back old ones; its triggers add
-    # rows as the restore writes, which moves the version on.
-    "core.contentchange": "content version log (kept; moves on as the restore writes)",
 }
-# Excluded tables that a restore leaves as they are (it empties the others): the content
-# version only ever grows, so that no cached response outlives a restore.
-KEPT = frozenset({"core.contentchange"})
 # Derived tables rebuilt inside the restore transaction, after the rows are in.
 REBUILD = {"public.searchentry": "documents.search.rebuild_index"}
 
@@ -519,12 +512,7 @@ def _load(manifest: dict, staging: Path, using: str) -> RestoreSummary:
     loaded = [apps.get_model(entry["label"]) for entry in manifest["models"]]
     try:
         with transaction.atomic(using=using):
-            kept = {_table(label) for label in KEPT}
-            tables = [
-                table
-                for table in connection.introspection.django_table_names(only_existing=True)
-                if table not in kept
-            ]
+            tables = connection.introspection.django_table_names(only_existing=True)
             if connection.vendor == "postgresql":
                 # PostgreSQL refuses to TRUNCATE a table with deferred checks pending from
                 # earlier writes in an enclosing transaction: run those checks first.
@@ -558,13 +546,6 @@ def _load(manifest: dict, staging: Path, using: str) -> RestoreSummary:
             logger.exception("restore failed; the sequences could not be reset afterwards")
         raise
     return summary
-
-
-def _table(label: str) -> str | None:
-    try:
-        return apps.get_model(label)._meta.db_table
-    except LookupError:
-        return None
 
 
 def _load_model(model: type[models.Model], path: Path, using: str) -> int:

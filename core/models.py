@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,24 +37,3 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M:%S} {self.get_status_display()}"
-
-
-class ContentChange(models.Model):
-    """One committed write to the content the API serves (issues, documents, tasks, the
-    catalogue, departments, the calendar), appended by a PostgreSQL trigger per statement.
-
-    The highest id is the content's version: cached API responses are keyed by it, so any
-    write — bulk updates and raw SQL included — retires them at commit. Inserts take no lock
-    that writers could queue or deadlock on, and ids are never reused, even after a rollback.
-    See core/content_version.py.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("时间"), db_default=Now())
-
-    class Meta:
-        verbose_name = _("内容变更")
-        verbose_name_plural = _("内容变更")
-
-    def __str__(self) -> str:
-        return f"#{self.id}"

@@ -1,4 +1,4 @@
-"""Celery jobs of the core app: housekeeping of the job log and the content-change log."""
+"""Celery jobs of the core app: housekeeping of the job log."""
 
 from celery import shared_task
 from django.conf import settings
@@ -6,9 +6,7 @@ from django.conf import settings
 
 @shared_task(name="core.prune_job_runs", acks_late=True, max_retries=2, default_retry_delay=300)
 def prune_job_runs() -> int:
-    """Delete successful job runs older than JOB_LOG_DAYS (failures stay for review), and
-    the content-change rows below the current version (only the highest id counts)."""
-    from . import content_version
+    """Delete successful job runs older than JOB_LOG_DAYS (failures stay for review)."""
     from .jobs import prune_job_runs as prune
 
-    return prune(settings.JOB_LOG_DAYS) + content_version.prune()
+    return prune(settings.JOB_LOG_DAYS)

@@ -6,19 +6,35 @@ written once. Results are cached on the user object for the length of a request.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from .models import Membership, Role
 
-from .models import Role
+
+def _load(user) -> None:
+    """The user's role names and department ids, in one query (a UNION of the two)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import CharField, IntegerField, Value
+
+    groups = Group.objects.filter(user=user).values_list(
+        "name", Value(0, output_field=IntegerField())
+    )
+    departments = Membership.objects.filter(user=user).values_list(
+        Value("", output_field=CharField()), "department_id"
+    )
+    names, ids = set(), set()
+    for name, department_id in groups.union(departments, all=True):
+        if name:
+            names.add(name)
+        else:
+            ids.add(department_id)
+    user._gazette_roles, user._gazette_departments = frozenset(names), frozenset(ids)
 
 
 def roles(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_gazette_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._gazette_roles = cached
-    return cached
+    if getattr(user, "_gazette_roles", None) is None:
+        _load(user)
+    return user._gazette_roles
 
 
 def is_secretariat(user) -> bool:
@@ -42,29 +58,9 @@ def sees_everything(user) -> bool:
 def department_ids(user) -> frozenset[int]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_gazette_departments", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("department_id", flat=True))
-        user._gazette_departments = cached
-    return cached
-
-
-def scope_tasks(qs: QuerySet, user) -> QuerySet:
-    """Tasks a user may read: all for secretariat and supervisors, else their departments'
-    tasks in published issues (a draft, still under the secretariat's review, is hidden from
-    the departments like the draft's documents are)."""
-    if sees_everything(user):
-        return qs
-    ids = department_ids(user)
-    if not ids:
-        return qs.none()
-    from documents.models import GazetteIssue
-    from tasks.models import TaskAssignment
-
-    return qs.filter(
-        Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), department_id__in=ids)),
-        document__issue__status=GazetteIssue.Status.PUBLISHED,
-    )
+    if getattr(user, "_gazette_departments", None) is None:
+        _load(user)
+    return user._gazette_departments
 
 
 def may_report_on(user, task) -> bool:

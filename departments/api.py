@@ -7,7 +7,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.content_version import CachedReadMixin
 from documents.permissions import ReadOnlyOrSecretariat
 from tasks.permissions import IsActiveUser
 
@@ -17,7 +16,7 @@ from .serializers import DepartmentSerializer, MergeSerializer, MeSerializer
 from .services import merge_department
 
 
-class DepartmentViewSet(CachedReadMixin, viewsets.ModelViewSet):
+class DepartmentViewSet(viewsets.ModelViewSet):
     """部门 with their aliases: everyone reads; the secretariat maintains the registry."""
 
     serializer_class = DepartmentSerializer

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from documents.admin import ReindexesSearch
+
 from .models import DisclosureEvent, DisclosureItem
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(admin.ModelAdmin):
+class DisclosureItemAdmin(ReindexesSearch, admin.ModelAdmin):
     list_display = [
         "seq",
         "area",

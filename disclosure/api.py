@@ -1,17 +1,12 @@
 """REST API for the disclosure catalogue (public) and disclosure events (owning departments)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core.content_version import CachedReadMixin
 from departments.access import department_ids, sees_everything
-from documents.models import GazetteIssue
 from documents.selectors import light
 from tasks.permissions import IsActiveUser
 
@@ -22,7 +17,7 @@ from .selectors import compliance_by_item
 from .serializers import CatalogueItemSerializer, DisclosureEventSerializer, PublicationSerializer
 
 
-class CatalogueViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     """主动公开目录清单 of published documents: readable by everyone."""
 
     serializer_class = CatalogueItemSerializer
@@ -31,7 +26,7 @@ class CatalogueViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            DisclosureItem.objects.filter(document__issue__status=GazetteIssue.Status.PUBLISHED)
+            DisclosureItem.objects.published()
             .select_related("owner_department", "document")
             .defer(*light("document__", issue=False))
             .order_by("document_id", "order")
@@ -43,17 +38,7 @@ class CatalogueViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         return context
 
 
-def _service(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError({"detail": exc.messages}) from None
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from None
-
-
 class DisclosureEventViewSet(
-    CachedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -77,8 +62,7 @@ class DisclosureEventViewSet(
         data = DisclosureEventSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        event = _service(
-            services.record_event,
+        event = services.record_event(
             v["item"],
             subject=v["subject"],
             event=v["event"],
@@ -96,8 +80,7 @@ class DisclosureEventViewSet(
         event = self.get_object()
         data = PublicationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = _service(
-            services.record_publication,
+        event = services.record_publication(
             event,
             published_at=data.validated_data["published_at"],
             where=data.validated_data["where"],

@@ -6,6 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import published_q
+
+
+class DisclosureItemQuerySet(models.QuerySet):
+    def published(self) -> DisclosureItemQuerySet:
+        """Catalogue rows of documents in published issues (what the public may read)."""
+        return self.filter(published_q("document__issue__"))
+
 
 class DisclosureItem(models.Model):
     """公开事项: one row of the catalogue, with its timeliness as text and as a rule."""
@@ -44,6 +52,8 @@ class DisclosureItem(models.Model):
     )
     supervision = models.CharField(_("监督渠道"), max_length=300, blank=True)
     line = models.PositiveIntegerField(default=0)
+
+    objects = DisclosureItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公开事项")

@@ -57,7 +57,7 @@ def public_catalogue():
     from .models import DisclosureItem
 
     return (
-        DisclosureItem.objects.filter(document__issue__status="published")
+        DisclosureItem.objects.published()
         .select_related("owner_department", "document__issue")
         .defer(*light("document__"))
         .order_by("-document__issue__year", "-document__issue__number", "document__order", "order")

@@ -3,8 +3,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .services import publish_issue
+
+
+class ReindexesSearch:
+    """An edit in the admin may change searchable text: the edited documents' index rows
+    follow, in the same transaction (only rows whose text changed are rewritten)."""
+
+    def indexed_documents(self, obj) -> list[int]:
+        return [obj.document_id]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.index_documents(self.indexed_documents(form.instance))
 
 
 class DocumentInline(admin.TabularInline):
@@ -17,7 +30,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(GazetteIssue)
-class GazetteIssueAdmin(admin.ModelAdmin):
+class GazetteIssueAdmin(ReindexesSearch, admin.ModelAdmin):
     list_display = [
         "title",
         "year",
@@ -40,6 +53,9 @@ class GazetteIssueAdmin(admin.ModelAdmin):
     exclude = ["source_text", "pdf", "pdf_key"]
     inlines = [DocumentInline]
     actions = ["publish", "render_pdf"]
+
+    def indexed_documents(self, obj) -> list[int]:
+        return list(obj.documents.values_list("pk", flat=True))
 
     @admin.action(description=_("发布所选期次"))
     def publish(self, request, queryset):
@@ -119,13 +135,16 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReindexesSearch, admin.ModelAdmin):
     list_display = ["number", "title", "issuer", "issue", "signed_on", "public", "warning_count"]
     list_filter = ["public", "issuer", "issue__year", "issue"]
     search_fields = ["number", "title", "body"]
     list_select_related = ["issue"]
     readonly_fields = ["warnings", "unplaced", "first_line", "created_at", "updated_at"]
     inlines = [CitationInline, ClauseInline]
+
+    def indexed_documents(self, obj) -> list[int]:
+        return [obj.pk]
 
     @admin.display(description=_("警告"))
     def warning_count(self, obj):

@@ -8,8 +8,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.content_version import CachedReadMixin
-
 from . import selectors
 from .filters import DocumentFilter, IssueFilter
 from .permissions import ReadOnlyOrSecretariat
@@ -25,7 +23,6 @@ from .services import GazetteImportError, import_issue, publish_issue
 
 
 class IssueViewSet(
-    CachedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -100,7 +97,7 @@ class IssueViewSet(
         return Response(IssueSerializer(selectors.issue_list(request.user).get(pk=issue.pk)).data)
 
 
-class DocumentViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """文件: published ones for everyone, with outline, tasks and citations."""
 
     permission_classes = [ReadOnlyOrSecretariat]

@@ -7,6 +7,32 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from departments.access import sees_everything
+
+
+def published_q(prefix: str = "") -> Q:
+    """The one rule of what the public may read: content of a published issue. ``prefix``
+    reaches the issue from another model ("issue__" from a document, "document__issue__" from
+    a task)."""
+    return Q(**{f"{prefix}status": GazetteIssue.Status.PUBLISHED})
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self) -> IssueQuerySet:
+        return self.filter(published_q())
+
+    def visible_to(self, user) -> IssueQuerySet:
+        """Published issues for everyone; drafts too for the secretariat and supervisors."""
+        return self if sees_everything(user) else self.published()
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self) -> DocumentQuerySet:
+        return self.filter(published_q("issue__"))
+
+    def visible_to(self, user) -> DocumentQuerySet:
+        return self if sees_everything(user) else self.published()
+
 
 class GazetteIssue(models.Model):
     """公报期次: 本溪市人民政府公报2018年第6号（总第102期）."""
@@ -34,6 +60,8 @@ class GazetteIssue(models.Model):
     pdf = models.FileField(_("PDF文件"), upload_to="gazette/pdf/", max_length=200, blank=True)
     pdf_key = models.CharField(_("PDF依据"), max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF生成时间"), null=True, blank=True)
+
+    objects = IssueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公报期次")
@@ -82,6 +110,8 @@ class Document(models.Model):
     first_line = models.PositiveIntegerField(_("起始行"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("文件")

@@ -17,7 +17,6 @@ import logging
 import re
 import subprocess
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +26,8 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
+
+from core.dates import cn_date
 
 from .models import Document, GazetteIssue
 
@@ -109,10 +110,6 @@ def paragraphs(text: str) -> list[Paragraph]:
         else:
             out.append(Paragraph(line))
     return out
-
-
-def cn_date(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def _document_context(doc: Document) -> dict:
@@ -276,69 +273,8 @@ def ensure_issue_pdf(issue: GazetteIssue, *, force: bool = False) -> tuple[Gazet
 
 def stale_published_issues() -> list[GazetteIssue]:
     """Published issues whose stored PDF is missing or older than their content."""
-    issues = GazetteIssue.objects.filter(status=GazetteIssue.Status.PUBLISHED).order_by("pk")
+    issues = GazetteIssue.objects.published().order_by("pk")
     return [issue for issue in issues if not pdf_is_current(issue)]
-
-
-# --- a department's task report ---------------------------------------------------------------
-
-
-def department_report_context(department, today: date | None = None) -> dict:
-    from tasks.calendars import current_calendar
-    from tasks.models import Task, TaskAssignment
-    from tasks.reminders import describe
-
-    today = today or timezone.localdate()
-    calendar = current_calendar()
-    assignments = (
-        TaskAssignment.objects.filter(department=department)
-        .select_related("task__document__issue")
-        .annotate(
-            reports=Count("task__progress_reports"),
-            last_report=Max("task__progress_reports__created_at"),
-        )
-        .order_by(
-            "task__next_due", "task__document__issue__year", "task__document__order", "task__order"
-        )
-    )
-    rows, counts = [], {"total": 0, "open": 0, "in_progress": 0, "done": 0, "overdue": 0, "soon": 0}
-    for a in assignments:
-        task = a.task
-        counts["total"] += 1
-        counts[task.status] += 1
-        state = ""
-        if task.status != Task.Status.DONE and task.next_due:
-            state = describe(task.next_due, today, calendar)
-            if task.next_due < today:
-                counts["overdue"] += 1
-            elif calendar.working_days_between(today, task.next_due) <= 5:
-                counts["soon"] += 1
-        rows.append(
-            {
-                "task": task,
-                "heading": typeset(task.heading),
-                "text": typeset(task.text),
-                "deadline": typeset(task.deadline_text),
-                "role": a.get_role_display(),
-                "document": task.document.number or task.document.title,
-                "next_due": task.next_due.isoformat() if task.next_due else "—",
-                "state": state,
-                "overdue": bool(
-                    task.status != Task.Status.DONE and task.next_due and task.next_due < today
-                ),
-                "reports": a.reports,
-                "last_report": timezone.localtime(a.last_report).date().isoformat()
-                if a.last_report
-                else "",
-            }
-        )
-    return {"department": department, "today": cn_date(today), "rows": rows, "counts": counts}
-
-
-def render_department_report(department, today: date | None = None) -> bytes:
-    """A department's tasks as PDF: status counts, then every task with its deadline."""
-    context = department_report_context(department, today)
-    return render_html_to_pdf(render_to_string("pdf/department_report.html", context))
 
 
 # --- checks ---------------------------------------------------------------------------------

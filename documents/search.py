@@ -213,12 +213,6 @@ def _marked(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def highlight(text: str, query: Query) -> SafeString:
-    """The whole text, escaped, with the query's matches wrapped in <mark>."""
-    spans = _match_spans(text, query) if query else []
-    return mark_safe(_marked(text, spans, 0, len(text)))  # safe: escaped in _marked
-
-
 def snippet(text: str, query: Query, width: int = 110) -> SafeString:
     """About ``width`` characters around the first match, escaped, matches in <mark>."""
     text = " ".join(text.split())
@@ -348,42 +342,80 @@ def entries_for_documents(documents: Iterable) -> list:
     return rows
 
 
-def _documents_to_index(issue_ids: Iterable[int]) -> QuerySet:
+def _documents_to_index(document_ids: Iterable[int]) -> QuerySet:
     from .models import Document
 
     return (
-        Document.objects.filter(issue_id__in=list(issue_ids), issue__status="published")
+        Document.objects.published()
+        .filter(pk__in=list(document_ids))
         .select_related("issue")
         .defer("issue__source_text", "body", "warnings", "unplaced")
         .prefetch_related("clauses", "tasks", "catalogue_items")
     )
 
 
-def index_issues(issue_ids: Iterable[int]) -> int:
-    """Rewrite the index rows of these issues: their documents' rows if the issue is
-    published, none otherwise. Returns the number of rows written."""
+# What makes two index rows the same row: everything written from the content.
+_ROW_FIELDS = (
+    "kind",
+    "document_id",
+    "task_id",
+    "item_id",
+    "anchor",
+    "label",
+    "text",
+    "year",
+    "issuer",
+    "issue_order",
+    "doc_order",
+    "position",
+)
+
+
+def _row_key(row) -> tuple:
+    return tuple(getattr(row, f) for f in _ROW_FIELDS)
+
+
+def index_documents(document_ids: Iterable[int]) -> tuple[int, int]:
+    """Bring these documents' index rows up to date, touching only the rows that changed: a
+    published document's rows as its content now reads, none for a draft's. Returns (rows
+    written, rows deleted). Called by the services that change searchable text (import,
+    publish, an edit in the admin), in their transaction."""
     from public.models import SearchEntry
 
-    issue_ids = list(issue_ids)
+    document_ids = list(document_ids)
+    if not document_ids:
+        return 0, 0
     with transaction.atomic():
-        SearchEntry.objects.filter(document__issue_id__in=issue_ids).delete()
-        rows = entries_for_documents(_documents_to_index(issue_ids))
-        SearchEntry.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+        wanted = {_row_key(r): r for r in entries_for_documents(_documents_to_index(document_ids))}
+        stale = []
+        for row in SearchEntry.objects.filter(document_id__in=document_ids).only(
+            "pk", *_ROW_FIELDS
+        ):
+            if wanted.pop(_row_key(row), None) is None:
+                stale.append(row.pk)
+        if stale:
+            SearchEntry.objects.filter(pk__in=stale).delete()
+        SearchEntry.objects.bulk_create(list(wanted.values()), batch_size=1000)
+    return len(wanted), len(stale)
+
+
+def index_issue(issue) -> tuple[int, int]:
+    """index_documents for every document of the issue."""
+    return index_documents(issue.documents.values_list("pk", flat=True))
 
 
 def rebuild_index() -> int:
     """Rebuild the whole index from the published issues."""
     from public.models import SearchEntry
 
-    from .models import GazetteIssue
+    from .models import Document
 
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         total = 0
-        ids = list(GazetteIssue.objects.filter(status="published").values_list("id", flat=True))
-        for start in range(0, len(ids), 20):
-            total += index_issues(ids[start : start + 20])
+        ids = list(Document.objects.published().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 100):
+            total += index_documents(ids[start : start + 100])[0]
     return total
 
 
@@ -398,75 +430,11 @@ def fill_empty_index(**kwargs) -> None:
     if using != "default":
         return
     try:
-        if (
-            SearchEntry.objects.exists()
-            or not GazetteIssue.objects.filter(status="published").exists()
-        ):
+        if SearchEntry.objects.exists() or not GazetteIssue.objects.published().exists():
             return
     except Exception:  # tables not there yet (a partial migrate)
         return
     logger.info("search index: building (%d rows)", rebuild_index())
-
-
-# Keeping the index current: any save of an issue, document, clause, task or catalogue item
-# re-indexes its issue once the transaction commits (once per issue and transaction). Imports
-# save the issue and each document; publishing saves the issue. Deletes cascade to the rows.
-
-
-def schedule_index(issue_id: int | None) -> None:
-    """Re-index the issue once the current transaction commits (once per transaction; a
-    rolled-back transaction drops the callback with everything else)."""
-    if issue_id is None:
-        return
-    conn = transaction.get_connection()
-    for _sids, func, _robust in conn.run_on_commit:
-        if getattr(func, "_search_issue", None) == issue_id and not func._search_done:
-            return
-
-    def run() -> None:
-        run._search_done = True
-        try:
-            index_issues([issue_id])
-        except Exception:
-            logger.exception("search index: issue %s could not be indexed", issue_id)
-
-    run._search_issue, run._search_done = issue_id, False
-    transaction.on_commit(run)
-
-
-def _issue_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        schedule_index(instance.pk)
-
-
-def _document_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        schedule_index(instance.issue_id)
-
-
-def _part_saved(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
-        return
-    from .models import Document
-
-    issue_id = (
-        Document.objects.filter(pk=instance.document_id).values_list("issue_id", flat=True).first()
-    )
-    schedule_index(issue_id)
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_save
-
-    from disclosure.models import DisclosureItem
-    from tasks.models import Task
-
-    from .models import Clause, Document, GazetteIssue
-
-    post_save.connect(_issue_saved, sender=GazetteIssue, dispatch_uid="search_issue")
-    post_save.connect(_document_saved, sender=Document, dispatch_uid="search_document")
-    for model in (Clause, Task, DisclosureItem):
-        post_save.connect(_part_saved, sender=model, dispatch_uid=f"search_{model.__name__}")
 
 
 # --- querying --------------------------------------------------------------------------------

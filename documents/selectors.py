@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from departments.access import sees_everything
 from tasks.models import Task, TaskAssignment
 
 from .models import Citation, Clause, Document, GazetteIssue
@@ -26,18 +25,11 @@ def light(prefix: str = "", *, issue: bool = True, document: bool = True) -> lis
 
 
 def visible_issues(user) -> QuerySet[GazetteIssue]:
-    """Published issues for everyone; drafts too for the secretariat and supervisors."""
-    qs = GazetteIssue.objects.all()
-    if not sees_everything(user):
-        qs = qs.filter(status=GazetteIssue.Status.PUBLISHED)
-    return qs
+    return GazetteIssue.objects.visible_to(user)
 
 
 def visible_documents(user) -> QuerySet[Document]:
-    qs = Document.objects.select_related("issue")
-    if not sees_everything(user):
-        qs = qs.filter(issue__status=GazetteIssue.Status.PUBLISHED)
-    return qs
+    return Document.objects.visible_to(user).select_related("issue")
 
 
 def issue_list(user) -> QuerySet[GazetteIssue]:
@@ -95,13 +87,11 @@ def document_detail(user) -> QuerySet[Document]:
 
 # --- The public site: published content only, for anyone -------------------------------------
 
-PUBLISHED = GazetteIssue.Status.PUBLISHED
-
 
 def published_issues() -> QuerySet[GazetteIssue]:
     """Published issues, newest first, with their document counts (no imported text)."""
     return (
-        GazetteIssue.objects.filter(status=PUBLISHED)
+        GazetteIssue.objects.published()
         .defer(*ISSUE_HEAVY)
         .annotate(document_count=Count("documents"))
         .order_by("-year", "-number")
@@ -119,7 +109,8 @@ def issues_by_year() -> list[tuple[int, list[GazetteIssue]]]:
 def public_issue(year: int, number: int) -> GazetteIssue | None:
     """A published issue with its documents in order (light) and their task counts."""
     return (
-        GazetteIssue.objects.filter(status=PUBLISHED, year=year, number=number)
+        GazetteIssue.objects.published()
+        .filter(year=year, number=number)
         .defer(*ISSUE_HEAVY)
         .prefetch_related(
             Prefetch(
@@ -136,7 +127,7 @@ def public_issue(year: int, number: int) -> GazetteIssue | None:
 def public_documents() -> QuerySet[Document]:
     """Documents of published issues, without their large columns."""
     return (
-        Document.objects.filter(issue__status=PUBLISHED)
+        Document.objects.published()
         .select_related("issue")
         .defer(*light())
         .order_by("-issue__year", "-issue__number", "order")
@@ -154,7 +145,8 @@ def public_document(slug: str) -> Document | None:
     from disclosure.models import DisclosureItem
 
     return (
-        Document.objects.filter(slug=slug, issue__status=PUBLISHED)
+        Document.objects.published()
+        .filter(slug=slug)
         .select_related("issue")
         .defer(*light("issue__", document=False), "warnings", "unplaced")
         .prefetch_related(
@@ -180,7 +172,7 @@ def public_document(slug: str) -> Document | None:
 def public_issuers() -> list[str]:
     """Issuing bodies of published documents (for the search filter)."""
     return list(
-        Document.objects.filter(issue__status=PUBLISHED)
+        Document.objects.published()
         .exclude(issuer="")
         .order_by("issuer")
         .values_list("issuer", flat=True)
@@ -190,10 +182,7 @@ def public_issuers() -> list[str]:
 
 def public_years() -> list[int]:
     return list(
-        GazetteIssue.objects.filter(status=PUBLISHED)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
+        GazetteIssue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
     )
 
 
@@ -207,16 +196,15 @@ def public_departments():
 
     tasks = {
         dept: (n, lead)
-        for dept, n, lead in TaskAssignment.objects.filter(task__document__issue__status=PUBLISHED)
+        for dept, n, lead in TaskAssignment.objects.published()
         .order_by()
         .values("department")
         .annotate(n=Count("pk"), lead=Count("pk", filter=Q(role=TaskAssignment.Role.LEAD)))
         .values_list("department", "n", "lead")
     }
     items = dict(
-        DisclosureItem.objects.filter(
-            document__issue__status=PUBLISHED, owner_department__isnull=False
-        )
+        DisclosureItem.objects.published()
+        .filter(owner_department__isnull=False)
         .order_by()
         .values("owner_department")
         .annotate(n=Count("pk"))
@@ -237,9 +225,8 @@ def department_tasks(department) -> QuerySet[TaskAssignment]:
     """A department's assignments in published documents, in gazette order, with the task,
     its document and issue and all the task's departments."""
     return (
-        TaskAssignment.objects.filter(
-            department=department, task__document__issue__status=PUBLISHED
-        )
+        TaskAssignment.objects.published()
+        .filter(department=department)
         .select_related("task__document__issue", "task__clause")
         .defer(*light("task__document__"))
         .prefetch_related(

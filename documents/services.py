@@ -16,12 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import today as current_day
 from departments.services import DepartmentResolver
 from disclosure.models import DisclosureItem
 from tasks.calendars import current_calendar
 from tasks.models import Task, TaskAssignment
 from tasks.services import apply_next_due
 
+from . import search
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
 from .parser.text import normalize
@@ -137,7 +139,7 @@ def import_issue(
             "未找到公报期次标题（如“本溪市人民政府公报2018年第6号”）；"
             "单个文件请用 import_document 导入"
         )
-    today = today or timezone.localdate()
+    today = today or current_day()
     digest = sha256(text)
     for attempt in range(2):
         try:
@@ -206,7 +208,7 @@ def import_document(
     ``data`` as for import_issue: text, or a .txt, .docx or text PDF file's bytes."""
     year, number = parse_issue_key(issue_key)
     text, parsed = _parse(data, max_bytes, filename or source_name)
-    today = today or timezone.localdate()
+    today = today or current_day()
     report = ImportReport(issue=f"{year}-{number}", dry_run=dry_run, action="appended")
     with transaction.atomic():
         issue, _ = GazetteIssue.objects.select_for_update().get_or_create(
@@ -236,6 +238,7 @@ def _finish(issue: GazetteIssue, source_name: str, digest: str, report: ImportRe
     if report.dry_run:
         transaction.set_rollback(True)
     elif issue.is_published and report.action != "unchanged" and not report.published:
+        search.index_issue(issue)  # only the rows whose text changed are rewritten
         schedule_issue_pdf(issue)
 
 
@@ -244,8 +247,9 @@ def publish_issue(issue: GazetteIssue) -> GazetteIssue:
     issue.status = GazetteIssue.Status.PUBLISHED
     issue.published_at = timezone.now()
     if issue.published_on is None:
-        issue.published_on = timezone.localdate()
+        issue.published_on = current_day()
     issue.save(update_fields=["status", "published_at", "published_on", "updated_at"])
+    search.index_issue(issue)
     schedule_issue_pdf(issue)
     return issue
 

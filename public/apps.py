@@ -14,5 +14,4 @@ class PublicConfig(AppConfig):
 
         from documents import search
 
-        search.connect_signals()
         post_migrate.connect(search.fill_empty_index, sender=self)

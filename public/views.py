@@ -88,9 +88,7 @@ def issue_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
 def issue_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """The issue as PDF: the stored file while it is current, else rendered now and stored;
     404 when it cannot be made (the failure is logged for the secretariat)."""
-    issue = get_object_or_404(
-        GazetteIssue, status=GazetteIssue.Status.PUBLISHED, year=year, number=number
-    )
+    issue = get_object_or_404(GazetteIssue.objects.published(), year=year, number=number)
     try:
         issue, _rendered = issue_pdfs.ensure_issue_pdf(issue)
         stored = issue.pdf.open("rb")
@@ -209,7 +207,7 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
         c.number: c.cited_document
         for c in citations
         if c.cited_document is not None
-        and c.cited_document.issue.status == GazetteIssue.Status.PUBLISHED
+        and c.cited_document.issue.is_published
         and c.cited_document.pk != document.pk
     }
     links = {n: reverse("document", args=[d.slug]) for n, d in linked.items()}

@@ -1,5 +1,5 @@
-"""Task lists and overview tables as CSV (UTF-8 with BOM, so Excel reads the Chinese), XLSX
-(openpyxl) and PDF (WeasyPrint through documents.pdf)."""
+"""Task lists and overview tables as CSV (UTF-8 with BOM, so Excel reads the Chinese) and XLSX
+(openpyxl); the PDF report is tasks.reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import io
 from datetime import date
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .selectors import TaskRow
+from tasks.selectors import TaskRow
 
 TASK_COLUMNS = [
     ("任务ID", 8),
@@ -132,16 +131,6 @@ def pdf_response(filename: str, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = _disposition(filename)
     return response
-
-
-def task_list_pdf(title: str, subtitle: str, rows: list[TaskRow], counts: dict) -> bytes:
-    from documents.pdf import render_html_to_pdf
-
-    html = render_to_string(
-        "staff/report_pdf.html",
-        {"title": title, "subtitle": subtitle, "rows": rows, "counts": counts},
-    )
-    return render_html_to_pdf(html)
 
 
 def _disposition(filename: str) -> str:

@@ -7,63 +7,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from departments.access import department_ids, sees_everything
+from departments.access import department_ids
 from departments.models import Department, DepartmentAlias
-from documents.models import Document, GazetteIssue
 from tasks.models import ProgressReport, Task, TaskAssignment
-
-STATE_CHOICES = [
-    ("", "全部"),
-    ("open", "未办结"),
-    ("soon", "即将到期（5个工作日内）"),
-    ("overdue", "已逾期"),
-    ("done", "已完成"),
-]
-
-
-class TaskFilterForm(forms.Form):
-    """Filters of every task list (我的任务, the supervision lists, the exports)."""
-
-    q = forms.CharField(label="关键词", required=False, max_length=100)
-    state = forms.ChoiceField(label="到期情况", choices=STATE_CHOICES, required=False)
-    status = forms.ChoiceField(
-        label="状态", choices=[("", "全部"), *Task.Status.choices], required=False
-    )
-    role = forms.ChoiceField(
-        label="角色", choices=[("", "全部"), *TaskAssignment.Role.choices], required=False
-    )
-    department = forms.ModelChoiceField(
-        label="部门", queryset=Department.objects.none(), required=False, empty_label="全部"
-    )
-    document = forms.ModelChoiceField(
-        label="文件", queryset=Document.objects.none(), required=False, empty_label="全部"
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs["placeholder"] = "任务内容、文号"
-        if user is not None and sees_everything(user):
-            depts = Department.objects.filter(assignments__isnull=False).distinct()
-            docs = Document.objects.filter(tasks__isnull=False).distinct()
-        else:
-            ids = department_ids(user) if user is not None else frozenset()
-            depts = Department.objects.filter(pk__in=ids)
-            docs = Document.objects.filter(
-                tasks__assignments__department_id__in=ids,
-                issue__status=GazetteIssue.Status.PUBLISHED,
-            ).distinct()
-        self.fields["department"].queryset = depts.order_by("kind", "name")
-        self.fields["document"].queryset = docs.defer(
-            "body", "attachments", "warnings", "unplaced"
-        ).order_by("-issue__year", "-issue__number", "order")
-        self.fields["document"].label_from_instance = lambda d: (
-            f"{d.number} {d.title[:24]}" if d.number else d.title[:30]
-        )
-
-    def filters(self) -> dict:
-        """The cleaned filters ({} when the input is invalid, so the page still shows)."""
-        return self.cleaned_data if self.is_valid() else {}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -8,230 +8,60 @@ computed in Python on the calendar in force (tasks.calendars.current_calendar).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from departments.access import department_ids, scope_tasks
+from core.dates import cn_date
+from core.dates import today as current_day
 from departments.models import Department
 from documents.models import GazetteIssue
-from documents.selectors import light
 from tasks.calendars import current_calendar, provisional_note
 from tasks.deadlines import CalendarRangeError, WorkCalendar
-from tasks.models import CalendarYear, ProgressReport, Task, TaskAssignment, Urge
-
-# "Due soon" means at most this many working days left (the reminders' first threshold).
-SOON_WORKING_DAYS = 5
-
-STATE_LABELS = {
-    "open": "未办结",
-    "soon": "即将到期",
-    "overdue": "已逾期",
-    "done": "已完成",
-}
+from tasks.models import (
+    CalendarYear,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+)
+from tasks.selectors import TaskRow, count_expressions, due_badge, task_queryset
 
 
-def soon_limit(today: date, calendar: WorkCalendar, n: int = SOON_WORKING_DAYS) -> date:
-    """The last date d with working_days_between(today, d) <= n (the day before the
-    (n+1)-th working day), so a deadline on the weekend after the 5th working day counts."""
-    return calendar.add_working_days(today, n + 1) - timedelta(days=1)
-
-
-@dataclass
-class DueBadge:
-    state: str = ""  # overdue / soon / done / "" (later, or no date)
-    label: str = ""
-    days: int | None = None  # working days left (negative when overdue)
-
-
-def due_badge(task: Task, today: date, calendar: WorkCalendar) -> DueBadge:
-    """Where a task stands against its next_due, counted in working days."""
-    if task.status == Task.Status.DONE:
-        return DueBadge("done", "已完成")
-    if task.next_due is None:
-        return DueBadge()
-    try:
-        if task.next_due < today:
-            late = calendar.working_days_between(task.next_due, today)
-            label = f"逾期{late}个工作日" if late else f"逾期{(today - task.next_due).days}天"
-            return DueBadge("overdue", label, -late)
-        left = calendar.working_days_between(today, task.next_due)
-    except CalendarRangeError:
-        return DueBadge()
-    if task.next_due == today:
-        return DueBadge("soon", "今天到期", 0)
-    if left <= SOON_WORKING_DAYS:
-        return DueBadge("soon", f"{left}个工作日内到期", left)
-    return DueBadge("", f"还有{left}个工作日", left)
-
-
-def task_queryset() -> QuerySet[Task]:
-    """Tasks with document, issue and departments, without the large text columns."""
-    return (
-        Task.objects.select_related("document__issue")
-        .defer(*light("document__"))
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=TaskAssignment.objects.select_related("department").order_by("order"),
-            )
-        )
-    )
-
-
-def ordered(qs: QuerySet[Task]) -> QuerySet[Task]:
-    """By next_due (tasks with no date last), then in gazette order."""
-    return qs.order_by(
-        F("next_due").asc(nulls_last=True),
-        "document__issue__year",
-        "document__issue__number",
-        "document__order",
-        "order",
-        "id",
-    )
-
-
-def filter_tasks(
-    qs: QuerySet[Task],
-    data: dict,
-    today: date,
-    calendar: WorkCalendar,
-    mine: frozenset[int] = frozenset(),
-) -> QuerySet[Task]:
-    """Apply a TaskFilterForm's cleaned data (every key optional). A role without a
-    department means the role of one of ``mine`` (the user's departments), if any."""
-    dept = data.get("department")
-    role = data.get("role")
-    if dept or role:
-        # department and role narrow one assignment together (市财政局 as lead), as in the API
-        cond = Q(role=role) if role else Q()
-        if dept:
-            cond &= Q(department=dept)
-        elif mine:
-            cond &= Q(department_id__in=mine)
-        qs = qs.filter(pk__in=TaskAssignment.objects.filter(cond).values("task_id"))
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    state = data.get("state")
-    not_done = ~Q(status=Task.Status.DONE)
-    if state == "open":
-        qs = qs.filter(not_done)
-    elif state == "done":
-        qs = qs.filter(status=Task.Status.DONE)
-    elif state == "overdue":
-        qs = qs.filter(not_done, next_due__lt=today)
-    elif state == "soon":
-        qs = qs.filter(not_done, next_due__gte=today, next_due__lte=soon_limit(today, calendar))
-    if data.get("document"):
-        qs = qs.filter(document=data["document"])
-    if data.get("issue"):
-        qs = qs.filter(document__issue=data["issue"])
-    q = (data.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(text__icontains=q)
-            | Q(heading__icontains=q)
-            | Q(document__number__icontains=q)
-            | Q(document__title__icontains=q)
-        )
-    return qs
-
-
-@dataclass
-class TaskRow:
-    """A task as a list shows it: the badge, and the user's own departments' roles on it."""
-
-    task: Task
-    badge: DueBadge
-    mine: list[tuple[str, str, str]] = field(default_factory=list)  # (dept, role, role label)
-    provisional: str = ""
-
-    @property
-    def leads(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "lead"]
-
-    @property
-    def supports(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "support"]
-
-    @property
-    def responsible(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "responsible"]
-
-    @property
-    def my_lead(self) -> bool:
-        return any(role == "lead" for _, role, _ in self.mine)
-
-
-def task_rows(tasks, user, today: date, calendar: WorkCalendar) -> list[TaskRow]:
-    mine_ids = department_ids(user)
-    rows = []
-    for task in tasks:
-        mine = [
-            (a.department.name, a.role, a.get_role_display())
-            for a in task.assignments.all()
-            if a.department_id in mine_ids
-        ]
-        note = (
-            provisional_note(task.next_due, calendar=calendar) if task.deadline_provisional else ""
-        )
-        rows.append(TaskRow(task, due_badge(task, today, calendar), mine, note))
-    return rows
-
-
-def scoped_tasks(user) -> QuerySet[Task]:
-    return scope_tasks(task_queryset(), user)
-
-
-def group_by_status(rows: list[TaskRow]) -> list[tuple[str, str, list[TaskRow]]]:
-    """(status, label, rows) in the order 未开始, 推进中, 已完成; empty groups kept."""
+def group_by_status(
+    rows: list[TaskRow], counts: dict[str, int]
+) -> list[tuple[str, str, int, list[TaskRow]]]:
+    """(status, label, how many in the whole list, this page's rows) in the order 未开始,
+    推进中, 已完成; empty groups kept."""
+    totals = {
+        Task.Status.OPEN: counts["not_started"],
+        Task.Status.IN_PROGRESS: counts["in_progress"],
+        Task.Status.DONE: counts["done"],
+    }
     groups = {value: [] for value in Task.Status.values}
     for row in rows:
         groups[row.task.status].append(row)
-    return [(value, label, groups[value]) for value, label in Task.Status.choices]
-
-
-def state_counts(rows: list[TaskRow]) -> dict[str, int]:
-    counts = {"total": len(rows), "overdue": 0, "soon": 0, "done": 0, "open": 0}
-    for row in rows:
-        if row.task.status == Task.Status.DONE:
-            counts["done"] += 1
-        else:
-            counts["open"] += 1
-            if row.badge.state in ("overdue", "soon"):
-                counts[row.badge.state] += 1
-    return counts
+    return [(value, label, totals[value], groups[value]) for value, label in Task.Status.choices]
 
 
 # --- supervision overview ---------------------------------------------------------------------
 
 
-def _counts(prefix: str, today: date, limit: date) -> dict:
-    status, due = f"{prefix}status", f"{prefix}next_due"
-    not_done = ~Q(**{status: Task.Status.DONE})
-    return {
-        "total": Count("id"),
-        "open": Count("id", filter=not_done),
-        "soon": Count("id", filter=not_done & Q(**{f"{due}__gte": today, f"{due}__lte": limit})),
-        "overdue": Count("id", filter=not_done & Q(**{f"{due}__lt": today})),
-        "done": Count("id", filter=~not_done),
-    }
-
-
-def overview_by_department(today: date, calendar: WorkCalendar) -> list[dict]:
+def overview_by_department(user, today: date, calendar: WorkCalendar) -> list[dict]:
     """Per department: tasks (as any role), open, due soon, overdue, done."""
     rows = (
-        TaskAssignment.objects.values("department_id", "department__name", "department__kind")
-        .annotate(**_counts("task__", today, soon_limit(today, calendar)))
+        TaskAssignment.objects.visible_to(user)
+        .values("department_id", "department__name", "department__kind")
+        .annotate(**count_expressions(today, calendar, "task__"))
         .order_by("-overdue", "-soon", "department__name")
     )
     return list(rows)
 
 
-def overview_by_document(today: date, calendar: WorkCalendar) -> list[dict]:
+def overview_by_document(user, today: date, calendar: WorkCalendar) -> list[dict]:
     rows = (
-        Task.objects.values(
+        Task.objects.visible_to(user)
+        .values(
             "document_id",
             "document__number",
             "document__title",
@@ -239,48 +69,28 @@ def overview_by_document(today: date, calendar: WorkCalendar) -> list[dict]:
             "document__issue__number",
             "document__issue__status",
         )
-        .annotate(**_counts("", today, soon_limit(today, calendar)))
+        .annotate(**count_expressions(today, calendar))
         .order_by("-document__issue__year", "-document__issue__number", "document__order")
     )
     return list(rows)
 
 
-def overview_totals(today: date, calendar: WorkCalendar) -> dict:
-    return Task.objects.aggregate(**_counts("", today, soon_limit(today, calendar)))
+def overview_totals(user, today: date, calendar: WorkCalendar) -> dict:
+    return Task.objects.visible_to(user).aggregate(**count_expressions(today, calendar))
 
 
 # --- one task ---------------------------------------------------------------------------------
-
-
-def task_detail(user) -> QuerySet[Task]:
-    return (
-        scoped_tasks(user)
-        .select_related("clause__parent")
-        .prefetch_related(
-            Prefetch(
-                "progress_reports",
-                queryset=ProgressReport.objects.select_related("department", "author")
-                .prefetch_related("attachments")
-                .order_by("-created_at", "-id"),
-            ),
-            Prefetch("urges", queryset=Urge.objects.select_related("department", "by")),
-        )
-    )
 
 
 UNIT_LABELS = {"working_days": "个工作日", "days": "日", "hours": "小时"}
 EVERY_LABELS = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
 
 
-def _cn(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def deadline_rule(task: Task) -> str:
     """The task's deadline spec in words (the rule next_due is computed by)."""
     kind = task.deadline_kind
     if kind == Task.DeadlineKind.DUE:
-        return f"限期完成：{_cn(task.due_on)}前" if task.due_on else "限期完成（日期未识别）"
+        return f"限期完成：{cn_date(task.due_on)}前" if task.due_on else "限期完成（日期未识别）"
     if kind == Task.DeadlineKind.RECURRING:
         every = EVERY_LABELS.get(task.every, task.every)
         if task.every == "year" and task.by:
@@ -290,7 +100,7 @@ def deadline_rule(task: Task) -> str:
             return f"定期：{every}{int(task.by.strip('-'))}日前"
         return f"定期：{every}末"
     if kind == Task.DeadlineKind.ONGOING:
-        text = f"持续推进（自{_cn(task.start_on)}起）" if task.start_on else "持续推进"
+        text = f"持续推进（自{cn_date(task.start_on)}起）" if task.start_on else "持续推进"
         if task.every:
             text += f"，{EVERY_LABELS.get(task.every, task.every)}末报告进展"
         return text
@@ -298,7 +108,7 @@ def deadline_rule(task: Task) -> str:
         unit = UNIT_LABELS.get(task.unit, task.unit)
         text = f"事件后限时：{task.trigger or '起算事件'}后{task.n or '?'}{unit}内"
         if task.event_at:
-            text += f"（事件登记于{_cn(timezone.localtime(task.event_at).date())}）"
+            text += f"（事件登记于{cn_date(timezone.localtime(task.event_at).date())}）"
         else:
             text += "（尚未登记起算事件，暂无截止日期）"
         return text
@@ -323,7 +133,7 @@ def deadline_facts(task: Task, today: date, calendar: WorkCalendar) -> DeadlineF
         except CalendarRangeError:
             day_name = ""
         weekday = "一二三四五六日"[task.next_due.weekday()]
-        computed = f"{_cn(task.next_due)}（星期{weekday}，{day_name}）"
+        computed = f"{cn_date(task.next_due)}（星期{weekday}，{day_name}）"
         if task.roll_to_working_day:
             computed += "；遇节假日顺延至下一个工作日（民法典第二百零三条）"
         else:
@@ -486,4 +296,4 @@ def departments_to_review() -> QuerySet[Department]:
 
 
 def today_and_calendar() -> tuple[date, WorkCalendar]:
-    return timezone.localdate(), current_calendar()
+    return current_day(), current_calendar()

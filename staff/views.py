@@ -2,7 +2,8 @@
 inbox, calendar feeds, supervision with urging and exports, and the secretariat's import →
 review → publish and department registry.
 
-Every read is scoped by departments.access (scope_tasks: a task outside one's scope is a 404)
+Every read of tasks goes through tasks.selectors (Task.objects.visible_to: a task outside
+one's scope is a 404)
 and every write goes through a service (tasks.services, documents.services,
 departments.services), which checks the same rules again. Pages work as plain form posts;
 htmx, where present, only swaps the part of the page that changed.
@@ -10,6 +11,7 @@ htmx, where present, only swaps the part of the page that changed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -34,12 +36,15 @@ from departments.access import (
 )
 from departments.models import Department, DepartmentAlias, Membership, name_key
 from departments.services import merge_department
-from documents.models import GazetteIssue
+from documents.models import Document, GazetteIssue
 from documents.parser import ParseError, parse_text
 from documents.services import GazetteImportError, import_issue, publish_issue
 from documents.sources import extract_text
+from tasks import downloads, reports
+from tasks import selectors as task_sel
 from tasks import services as task_services
-from tasks.models import Notification, ProgressAttachment, Task, TaskAssignment
+from tasks.filters import TaskFilter
+from tasks.models import Notification, Task, TaskAssignment
 
 from . import exports, ics
 from . import selectors as sel
@@ -55,10 +60,12 @@ from .forms import (
     ImportForm,
     MergeForm,
     ProgressForm,
-    TaskFilterForm,
     UrgeForm,
 )
 from .models import CalendarFeed
+
+MY_TASKS_PER_PAGE = 50
+SUPERVISION_PER_PAGE = 100
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -103,7 +110,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _scoped_task(request: HttpRequest, pk: int) -> Task:
-    return get_object_or_404(sel.scoped_tasks(request.user), pk=pk)
+    return get_object_or_404(task_sel.tasks_for(request.user), pk=pk)
 
 
 # --- landing ----------------------------------------------------------------------------------
@@ -124,32 +131,53 @@ def landing(request: HttpRequest) -> HttpResponse:
 # --- my tasks ---------------------------------------------------------------------------------
 
 
-def _filtered_rows(request: HttpRequest, *, annotate_last: bool = False):
-    form = TaskFilterForm(request.GET or None, user=request.user)
+@dataclass
+class TaskList:
+    form: object
+    counts: dict
+    rows: list
+    page: object
+    today: object
+
+
+def _task_list(
+    request: HttpRequest, *, per_page: int | None = None, by_status: bool = False, last=False
+) -> TaskList:
+    """The task list the filters select, within the user's scope (tasks.filters.TaskFilter,
+    the same filters as GET /api/tasks/): its counts in one query, and the rows of one page
+    (every row when ``per_page`` is None, as the exports want)."""
+    filters = TaskFilter(request.GET, queryset=task_sel.tasks_for(request.user), request=request)
     today, calendar = sel.today_and_calendar()
-    mine = frozenset() if sees_everything(request.user) else department_ids(request.user)
-    qs = sel.filter_tasks(
-        sel.scoped_tasks(request.user), form.filters(), today, calendar, mine=mine
-    )
-    if annotate_last:
+    qs = filters.qs
+    counts = task_sel.task_counts(qs, today, calendar)
+    if last:
         qs = qs.annotate(last_report_at=Max("progress_reports__created_at"))
-    rows = sel.task_rows(sel.ordered(qs), request.user, today, calendar)
-    return form, rows, today
+    qs = task_sel.ordered(qs, by_status=by_status)
+    page = None
+    if per_page:
+        paginator = Paginator(qs, per_page)
+        paginator.count = counts["total"]  # counted above already
+        page = paginator.get_page(request.GET.get("page"))
+        qs = page.object_list
+    mine = frozenset() if sees_everything(request.user) else department_ids(request.user)
+    rows = task_sel.task_rows(qs, today, calendar, mine)
+    return TaskList(filters.form, counts, rows, page, today)
 
 
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    form, rows, today = _filtered_rows(request)
+    tasks = _task_list(request, per_page=MY_TASKS_PER_PAGE, by_status=True)
     mine = department_ids(request.user)
     return render(
         request,
         "staff/my_tasks.html",
         {
-            "form": form,
-            "groups": sel.group_by_status(rows),
-            "counts": sel.state_counts(rows),
-            "today": today,
+            "form": tasks.form,
+            "groups": sel.group_by_status(tasks.rows, tasks.counts),
+            "counts": tasks.counts,
+            "page": tasks.page,
+            "today": tasks.today,
             "departments": Department.objects.filter(pk__in=mine).order_by("name"),
             "multi_dept": len(mine) > 1,
             "sees_everything": sees_everything(request.user),
@@ -173,7 +201,7 @@ def _task_page(request: HttpRequest, task: Task, *, progress_form=None, status=2
         "clause": task.clause,
         "assignments": list(task.assignments.all()),
         "facts": sel.deadline_facts(task, today, calendar),
-        "badge": sel.due_badge(task, today, calendar),
+        "badge": task_sel.due_badge(task, today, calendar),
         "reports": list(task.progress_reports.all()),
         "urges": list(task.urges.all()),
         "history": sel.task_history(task),
@@ -198,7 +226,7 @@ def _task_page(request: HttpRequest, task: Task, *, progress_form=None, status=2
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(sel.task_detail(request.user), pk=pk)
+    task = get_object_or_404(task_sel.task_detail(request.user), pk=pk)
     return _task_page(request, task)
 
 
@@ -236,7 +264,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
             }
             messages.success(request, labels.get(data["kind"], "已提交"))
             return redirect(reverse("staff:task", args=[task.pk]) + "#progress")
-    fresh = get_object_or_404(sel.task_detail(request.user), pk=pk)
+    fresh = get_object_or_404(task_sel.task_detail(request.user), pk=pk)
     return _task_page(request, fresh, progress_form=form, status=400)
 
 
@@ -295,19 +323,7 @@ def task_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    tasks = sel.scoped_tasks(request.user)
-    attachment = get_object_or_404(
-        ProgressAttachment.objects.filter(report__task__in=tasks.values("pk")), pk=pk
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return downloads.attachment_download(request.user, pk)
 
 
 # --- inbox ------------------------------------------------------------------------------------
@@ -396,14 +412,10 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("日历订阅地址无效或已撤销")
     dept = feed.department
     assignments = (
-        TaskAssignment.objects.filter(
-            department=dept,
-            task__next_due__isnull=False,
-            task__document__issue__status=GazetteIssue.Status.PUBLISHED,
-        )
-        .exclude(task__status=Task.Status.DONE)
-        .select_related("task__document__issue")
-        .defer(*sel.light("task__document__"))
+        task_sel.department_assignments(dept)
+        .visible_to(feed.user)
+        .open()
+        .filter(task__next_due__isnull=False)
         .order_by("task__next_due", "task_id")
     )
     events = []
@@ -452,9 +464,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "staff/supervision.html",
         {
             "today": today,
-            "totals": sel.overview_totals(today, calendar),
-            "by_department": sel.overview_by_department(today, calendar),
-            "by_document": sel.overview_by_document(today, calendar),
+            "totals": sel.overview_totals(request.user, today, calendar),
+            "by_department": sel.overview_by_department(request.user, today, calendar),
+            "by_document": sel.overview_by_document(request.user, today, calendar),
         },
     )
 
@@ -462,35 +474,41 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @overview_required
 @require_GET
 def supervision_tasks(request: HttpRequest) -> HttpResponse:
-    form, rows, today = _filtered_rows(request)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    tasks = _task_list(request, per_page=SUPERVISION_PER_PAGE)
     return render(
         request,
         "staff/supervision_tasks.html",
         {
-            "form": form,
-            "page": page,
-            "counts": sel.state_counts(rows),
-            "today": today,
+            "form": tasks.form,
+            "page": tasks.page,
+            "rows": tasks.rows,
+            "counts": tasks.counts,
+            "today": tasks.today,
             "is_supervisor": is_supervisor(request.user),
-            "heading": _list_heading(form),
+            "heading": _list_heading(tasks.form, request.user),
         },
     )
 
 
-def _list_heading(form: TaskFilterForm) -> str:
-    data = form.filters()
+def _list_heading(form, user) -> str:
+    """What the filters select, in words (the title of an export)."""
+    data = form.cleaned_data if form.is_valid() else {}
     parts = []
     if data.get("department"):
-        parts.append(data["department"].name)
+        dept = Department.objects.filter(pk=data["department"]).first()
+        parts.append(dept.name if dept else "")
     if data.get("document"):
-        doc = data["document"]
-        parts.append(doc.number or doc.title[:20])
-    if data.get("state"):
-        parts.append(dict(form.fields["state"].choices)[data["state"]])
-    if data.get("status"):
-        parts.append(dict(form.fields["status"].choices)[data["status"]])
-    return " · ".join(parts) or "全部任务"
+        doc = (
+            Document.objects.visible_to(user)
+            .filter(pk=data["document"])
+            .only("number", "title")
+            .first()
+        )
+        parts.append((doc.number or doc.title[:20]) if doc else "")
+    for name in ("state", "status"):
+        if data.get(name):
+            parts.append(dict(form.fields[name].choices)[data[name]])
+    return " · ".join(p for p in parts if p) or "全部任务"
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -500,27 +518,17 @@ def _list_heading(form: TaskFilterForm) -> str:
 @require_GET
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The list the filters select (within one's scope) as CSV, XLSX or a PDF report."""
-    form, rows, today = _filtered_rows(request, annotate_last=True)
+    tasks = _task_list(request, last=True)
+    form, rows, today = tasks.form, tasks.rows, tasks.today
     stamp = today.strftime("%Y%m%d")
-    heading = _list_heading(form)
+    heading = _list_heading(form, request.user)
     if fmt == "pdf":
-        data = form.filters()
-        dept = data.get("department")
-        only_department = dept is not None and not any(
-            data.get(k) for k in ("q", "state", "status", "role", "document")
+        data = form.cleaned_data if form.is_valid() else {}
+        only_department = data.get("department") and not any(
+            data.get(k) for k in form.fields if k != "department"
         )
-        if only_department:
-            # the jobs' department report (documents/pdf.py): counts and every task
-            from documents.pdf import render_department_report
-
-            pdf = render_department_report(dept, today)
-        else:
-            pdf = exports.task_list_pdf(
-                f"任务督办报告：{heading}",
-                f"统计日期：{today.year}年{today.month}月{today.day}日",
-                rows,
-                sel.state_counts(rows),
-            )
+        title = f"{heading}任务督办报告" if only_department else f"任务督办报告：{heading}"
+        pdf = reports.render_task_report(title, today, rows, tasks.counts)
         return exports.pdf_response(f"任务督办报告-{heading}-{stamp}.pdf", pdf)
 
     def url_for(task):
@@ -544,7 +552,7 @@ def supervision_export(request: HttpRequest, by: str, fmt: str) -> HttpResponse:
         columns = [("部门", 28), *OVERVIEW_COLUMNS]
         table = [
             [r["department__name"], r["open"], r["soon"], r["overdue"], r["done"], r["total"]]
-            for r in sel.overview_by_department(today, calendar)
+            for r in sel.overview_by_department(request.user, today, calendar)
         ]
         title = "按部门"
     else:
@@ -560,7 +568,7 @@ def supervision_export(request: HttpRequest, by: str, fmt: str) -> HttpResponse:
                 r["done"],
                 r["total"],
             ]
-            for r in sel.overview_by_document(today, calendar)
+            for r in sel.overview_by_document(request.user, today, calendar)
         ]
         title = "按文件"
     name = f"督查总览-{title}-{today:%Y%m%d}"
@@ -711,7 +719,7 @@ def _review_item(
     forms = forms or {}
     return {
         "task": task,
-        "badge": sel.due_badge(task, today, calendar),
+        "badge": task_sel.due_badge(task, today, calendar),
         "rule": sel.deadline_rule(task),
         "assignments": list(task.assignments.all()),
         "department_choices": choices if choices is not None else _department_choices(),

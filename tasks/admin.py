@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.dates import today as current_day
+from documents.admin import ReindexesSearch
 
 from .calendars import current_calendar, enter_holiday_notice, provisional_note
 from .models import (
@@ -33,7 +35,7 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReindexesSearch, SimpleHistoryAdmin):
     list_display = [
         "document",
         "path",
@@ -53,7 +55,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # the deadline may have been edited: next_due follows it
-        apply_next_due(obj, timezone.localdate(), current_calendar())
+        apply_next_due(obj, current_day(), current_calendar())
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("下次截止"), ordering="next_due")
@@ -165,13 +167,13 @@ def missing_years() -> list[int]:
         .values_list("y", flat=True)
         .distinct()
     )
-    used.add(timezone.localdate().year + 1)
+    used.add(current_day().year + 1)
     official = set(
         CalendarYear.objects.filter(status=CalendarYear.Status.OFFICIAL).values_list(
             "year", flat=True
         )
     )
-    return sorted(y for y in used if y not in official and y >= timezone.localdate().year)
+    return sorted(y for y in used if y not in official and y >= current_day().year)
 
 
 # --- reminders (到期提醒) and their emails -------------------------------------------------------

@@ -2,31 +2,25 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.content_version import CachedReadMixin
-from departments.access import scope_tasks
 from departments.models import Department
-from documents.selectors import light
 
-from . import services
+from . import selectors, services
 from .calendars import current_calendar, provisional_note
 from .deadlines import CalendarRangeError
+from .downloads import attachment_download
 from .filters import AssignmentFilter, ProgressFilter, TaskFilter, TaskOrdering
-from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
+from .models import Notification, ProgressReport, Task, TaskAssignment
 from .permissions import IsActiveUser, IsSecretariat, IsSupervisor, ReportsOnTask
 from .serializers import (
     AssignmentSerializer,
@@ -44,40 +38,7 @@ from .serializers import (
 )
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "任务已被他人修改，请刷新后重试"
-    default_code = "conflict"
-
-
-def call_service(fn, *args, **kwargs):
-    """Run a service, turning its Django errors into API errors (never a 500)."""
-    try:
-        return fn(*args, **kwargs)
-    except services.StaleVersion as exc:
-        raise Conflict(str(exc)) from None
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        ) from None
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from None
-
-
-def task_queryset():
-    return (
-        Task.objects.select_related("document__issue")
-        .defer(*light("document__"))
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=TaskAssignment.objects.select_related("department").order_by("order"),
-            )
-        )
-    )
-
-
-class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     """任务: the user's scope (their departments' tasks; everything for 督查 and 秘书处)."""
 
     permission_classes = [IsActiveUser]
@@ -85,18 +46,9 @@ class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, TaskOrdering]
 
     def get_queryset(self):
-        qs = scope_tasks(task_queryset(), self.request.user)
         if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch(
-                    "progress_reports",
-                    queryset=ProgressReport.objects.select_related("department", "author")
-                    .prefetch_related("attachments")
-                    .order_by("-created_at"),
-                ),
-                Prefetch("urges", queryset=Urge.objects.select_related("department", "by")),
-            )
-        return qs
+            return selectors.task_detail(self.request.user)
+        return selectors.tasks_for(self.request.user)
 
     def get_serializer_class(self):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
@@ -112,8 +64,7 @@ class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         files = self.request.FILES.getlist("files") or v.get("files", [])
-        report = call_service(
-            services.report_progress,
+        report = services.report_progress(
             task,
             self.request.user,
             text=v["text"],
@@ -172,8 +123,7 @@ class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
             dept = Department.objects.filter(pk=data.validated_data["department"]).first()
             if dept is None:
                 raise ValidationError({"department": "部门不存在"})
-        urges = call_service(
-            services.urge,
+        urges = services.urge(
             task,
             request.user,
             message=data.validated_data["message"],
@@ -189,13 +139,11 @@ class TaskViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         data = CloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        task = call_service(
-            services.close_task, task, request.user, note=v["note"], version=v.get("version")
-        )
-        return Response(TaskSerializer(task_queryset().get(pk=task.pk)).data)
+        task = services.close_task(task, request.user, note=v["note"], version=v.get("version"))
+        return Response(TaskSerializer(selectors.task_queryset().get(pk=task.pk)).data)
 
 
-class AssignmentViewSet(CachedReadMixin, viewsets.ModelViewSet):
+class AssignmentViewSet(viewsets.ModelViewSet):
     """分工: read within scope; the secretariat corrects them."""
 
     serializer_class = AssignmentSerializer
@@ -208,16 +156,15 @@ class AssignmentViewSet(CachedReadMixin, viewsets.ModelViewSet):
         return [IsSecretariat()]
 
     def get_queryset(self):
-        tasks = scope_tasks(Task.objects.all(), self.request.user)
         return (
-            TaskAssignment.objects.select_related("department")
-            .filter(task__in=tasks)
+            TaskAssignment.objects.visible_to(self.request.user)
+            .select_related("department")
             .order_by("task_id", "order")
         )
 
 
 class ProgressReportViewSet(
-    CachedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """进展报告 in scope, newest first; create them with POST /api/tasks/{id}/progress/."""
 
@@ -226,7 +173,7 @@ class ProgressReportViewSet(
     filterset_class = ProgressFilter
 
     def get_queryset(self):
-        tasks = scope_tasks(Task.objects.all(), self.request.user)
+        tasks = Task.objects.visible_to(self.request.user).values("pk")
         return (
             ProgressReport.objects.filter(task__in=tasks)
             .select_related("department", "author")
@@ -242,19 +189,7 @@ class AttachmentDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk):
-        tasks = scope_tasks(Task.objects.all(), request.user)
-        attachment = get_object_or_404(
-            ProgressAttachment.objects.filter(report__task__in=tasks), pk=pk
-        )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_download(request.user, pk)
 
 
 class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -2,11 +2,111 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.dates import today as current_day
+from departments.access import department_ids, sees_everything
+from documents.models import published_q
+
+from .deadlines import WorkCalendar
+
+# "Due soon" means at most this many working days left (the reminders' first threshold).
+SOON_WORKING_DAYS = 5
+
+# --- the task rules, written once -------------------------------------------------------------
+# Each rule is a Q over a task reached through ``prefix`` ("" from Task, "task__" from an
+# assignment), so the querysets below, the counts of the overviews and the reminder sweep all
+# say the same thing. A deadline is in force once its issue is published: a draft task is never
+# overdue or due soon.
+
+
+def task_published_q(prefix: str = "") -> Q:
+    return published_q(f"{prefix}document__issue__")
+
+
+def open_q(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}status": Task.Status.DONE})
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """Open, in a published issue, and its next date has passed."""
+    return task_published_q(prefix) & open_q(prefix) & Q(**{f"{prefix}next_due__lt": today})
+
+
+def within_limit(today: date, calendar: WorkCalendar, n: int = SOON_WORKING_DAYS) -> date:
+    """The last date d with working_days_between(today, d) <= n (the day before the (n+1)-th
+    working day), so a deadline on the weekend after the n-th working day counts."""
+    return calendar.add_working_days(today, n + 1) - timedelta(days=1)
+
+
+def due_within_q(n: int, today: date, calendar: WorkCalendar, prefix: str = "") -> Q:
+    """Open, in a published issue, due from today to n working days ahead."""
+    return (
+        task_published_q(prefix)
+        & open_q(prefix)
+        & Q(
+            **{
+                f"{prefix}next_due__gte": today,
+                f"{prefix}next_due__lte": within_limit(today, calendar, n),
+            }
+        )
+    )
+
+
+class TaskQuerySet(models.QuerySet):
+    def published(self) -> TaskQuerySet:
+        return self.filter(task_published_q())
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(open_q())
+
+    def overdue(self, today: date) -> TaskQuerySet:
+        return self.filter(overdue_q(today))
+
+    def due_within(self, n: int, today: date, calendar: WorkCalendar) -> TaskQuerySet:
+        return self.filter(due_within_q(n, today, calendar))
+
+    def visible_to(self, user) -> TaskQuerySet:
+        """Tasks a user may read: all for the secretariat and supervisors; for department
+        staff their departments' tasks in published issues (a draft, still under review, is
+        hidden from the departments as its documents are); nothing for anyone else."""
+        if sees_everything(user):
+            return self
+        ids = department_ids(user)
+        if not ids:
+            return self.none()
+        return self.published().filter(
+            Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), department_id__in=ids))
+        )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    """The same rules from a department's assignment to its task."""
+
+    def published(self) -> AssignmentQuerySet:
+        return self.filter(task_published_q("task__"))
+
+    def open(self) -> AssignmentQuerySet:
+        return self.filter(open_q("task__"))
+
+    def overdue(self, today: date) -> AssignmentQuerySet:
+        return self.filter(overdue_q(today, "task__"))
+
+    def due_within(self, n: int, today: date, calendar: WorkCalendar) -> AssignmentQuerySet:
+        return self.filter(due_within_q(n, today, calendar, "task__"))
+
+    def visible_to(self, user) -> AssignmentQuerySet:
+        """Assignments of the tasks the user may read (all of a visible task's departments)."""
+        if sees_everything(user):
+            return self
+        return self.filter(task__in=Task.objects.visible_to(user).values("pk"))
 
 
 class Task(models.Model):
@@ -86,6 +186,8 @@ class Task(models.Model):
 
     history = HistoricalRecords()
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
@@ -98,12 +200,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.document.number} {self.path} {self.heading}".strip()
 
-    @property
-    def is_overdue(self) -> bool:
+    def is_overdue(self, today: date | None = None) -> bool:
+        """overdue_q for one loaded task (its document and issue loaded with it)."""
         return (
             self.status != self.Status.DONE
             and self.next_due is not None
-            and self.next_due < timezone.localdate()
+            and self.next_due < (today or current_day())
+            and self.document.issue.is_published
         )
 
 
@@ -123,6 +226,8 @@ class TaskAssignment(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("任务分工")

@@ -73,8 +73,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.dates import cn_date
+from core.dates import today as current_day
 from departments.models import Membership, Role
-from documents.models import GazetteIssue
 
 from .calendars import current_calendar, provisional_note
 from .deadlines import WorkCalendar
@@ -82,14 +83,12 @@ from .models import (
     Notification,
     Reminder,
     ReminderEmail,
-    Task,
     TaskAssignment,
     threshold_label,
 )
 
 logger = logging.getLogger("tasks.reminders")
 
-WEEKDAYS = "一二三四五六日"
 BATCH = 2000
 EMAIL_CLAIM_BATCH = 20
 
@@ -185,18 +184,14 @@ def threshold_expression(due, plan: Plan) -> CaseExpr:
     return CaseExpr(*whens, output_field=CharField())
 
 
-# Tasks of a draft issue are not shown to department staff yet: nobody is reminded of them.
-PUBLISHED = GazetteIssue.Status.PUBLISHED
-
-
 def task_candidates(plan: Plan) -> QuerySet:
     """(task, department, threshold, due) of every open task's reminder due on plan.day, in
     published issues."""
+    # a draft's tasks are not in force yet: nobody is reminded of them
     return (
-        TaskAssignment.objects.filter(
-            task__next_due__lte=plan.horizon, task__document__issue__status=PUBLISHED
-        )
-        .exclude(task__status=Task.Status.DONE)
+        TaskAssignment.objects.published()
+        .open()
+        .filter(task__next_due__lte=plan.horizon)
         .annotate(
             r_due=F("task__next_due"), r_threshold=threshold_expression(F("task__next_due"), plan)
         )
@@ -305,11 +300,6 @@ def _already_recorded(candidates: QuerySet, subject: str) -> int:
 
 
 # --- what a reminder says ----------------------------------------------------------------------
-
-
-def cn_date(d: date, weekday: bool = True) -> str:
-    text = f"{d.year}年{d.month}月{d.day}日"
-    return f"{text}（星期{WEEKDAYS[d.weekday()]}）" if weekday else text
 
 
 def describe(due: date, day: date, calendar: WorkCalendar) -> str:
@@ -449,7 +439,7 @@ def task_item(row: dict, day: date, calendar: WorkCalendar) -> Item:
         title=title,
         source=" ".join(p for p in (number, row["path"]) if p),
         units=((row["department_name"], row["role"] if row["role"] in ROLE_LABELS else ""),),
-        due=cn_date(due),
+        due=cn_date(due, weekday=True),
         note=note,
         detail=f"任务内容：{_excerpt(row['text'], 300)}",
         task_id=row["task_id"],
@@ -468,7 +458,7 @@ def event_item(row: dict, day: date, calendar: WorkCalendar) -> Item:
         title=_excerpt(f"{row['subject']}（{row['event_name']}）待主动公开", 60),
         source=f"主动公开目录：{what}" + (f"，{row['reference']}" if row["reference"] else ""),
         units=((row["department_name"], ""),),
-        due=f"{cn_date(due_at.date())} {due_at:%H:%M}",
+        due=f"{cn_date(due_at.date(), weekday=True)} {due_at:%H:%M}",
         note="（暂定）" if row["due_provisional"] else "",
         detail=f"公开时效：{_excerpt(row['timeliness'], 200)}" if row["timeliness"] else "",
         task_id=None,
@@ -500,7 +490,7 @@ def _reminder_email(
     )
     context = {
         "name": name,
-        "day": cn_date(day),
+        "day": cn_date(day, weekday=True),
         "total": len(items),
         "sections": sections,
         "hidden": hidden,
@@ -681,7 +671,7 @@ def send_due_reminders(
     day: date | None = None, *, dry_run: bool = False, deliver: bool = True
 ) -> SweepResult:
     """The daily sweep: record, dispatch and send every reminder due on ``day``."""
-    day = day or timezone.localdate()
+    day = day or current_day()
     plan = plan_for(day)
     result = SweepResult(day=day, dry_run=dry_run)
     tasks, events = task_candidates(plan), event_candidates(plan)
@@ -884,9 +874,7 @@ class DigestResult:
 
 def overdue_by_department(day: date, items_per_department: int = 10) -> list[dict]:
     """Overdue open tasks per department: count, oldest due date, the oldest few."""
-    overdue = TaskAssignment.objects.filter(
-        task__next_due__lt=day, task__document__issue__status=PUBLISHED
-    ).exclude(task__status=Task.Status.DONE)
+    overdue = TaskAssignment.objects.overdue(day)
     groups = {
         row["department_id"]: {**row, "items": []}
         for row in overdue.values("department_id", "department__name")
@@ -925,14 +913,14 @@ def overdue_by_department(day: date, items_per_department: int = 10) -> list[dic
 
 def send_supervisor_digest(day: date | None = None, *, deliver: bool = True) -> DigestResult:
     """Each supervisor's digest of overdue tasks per department, once per week (Monday)."""
-    day = day or timezone.localdate()
+    day = day or current_day()
     week_of = day - timedelta(days=day.weekday())
     result = DigestResult(week_of=week_of)
     groups = overdue_by_department(day)
     result.departments = len(groups)
     result.overdue_tasks = sum(g["count"] for g in groups)
     context = {
-        "day": cn_date(day),
+        "day": cn_date(day, weekday=True),
         "groups": groups,
         "total": result.overdue_tasks,
         "site_url": settings.SITE_URL,

@@ -1,5 +1,4 @@
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -77,11 +76,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, obj) -> bool:
-        return (
-            obj.status != Task.Status.DONE
-            and obj.next_due is not None
-            and obj.next_due < timezone.localdate()
-        )
+        return obj.is_overdue()
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

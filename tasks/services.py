@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.dates import today as current_day
+from core.exceptions import Conflict
 from departments.access import is_supervisor, may_report_on, reporting_department_id
 from departments.models import Department, Membership
 
@@ -67,7 +69,7 @@ def apply_next_due(task: Task, today: date, calendar: WorkCalendar) -> bool:
 def recompute_deadlines(today: date | None = None, batch_size: int = 2000) -> int:
     """Recompute every open task's next_due (after a calendar change, and nightly so that
     recurring deadlines roll forward). Idempotent; returns how many tasks changed."""
-    today = today or timezone.localdate()
+    today = today or current_day()
     calendar = current_calendar()
     changed: list[Task] = []
     total = 0
@@ -92,7 +94,7 @@ def record_task_event(task: Task, occurred_at, today: date | None = None) -> Tas
     if task.deadline_kind != Task.DeadlineKind.RELATIVE:
         raise ValueError("只有“事件后限时”的任务需要登记起算事件")
     task.event_at = occurred_at
-    apply_next_due(task, today or timezone.localdate(), current_calendar())
+    apply_next_due(task, today or current_day(), current_calendar())
     task.save(update_fields=["event_at", "next_due", "deadline_provisional", "updated_at"])
     return task
 
@@ -100,7 +102,7 @@ def record_task_event(task: Task, occurred_at, today: date | None = None) -> Tas
 # --- progress, status, urging -----------------------------------------------------------------
 
 
-class StaleVersion(Exception):
+class StaleVersion(Conflict):
     """The task changed since the client read it (optimistic versioning)."""
 
 
@@ -294,7 +296,7 @@ def set_task_deadline(task: Task, user, *, today: date | None = None, **values) 
         raise ValidationError({"every": "“定期”须填写周期"})
     if kind == Task.DeadlineKind.RELATIVE and (not locked.n or not locked.unit):
         raise ValidationError({"n": "“事件后限时”须填写时长和单位"})
-    apply_next_due(locked, today or timezone.localdate(), current_calendar())
+    apply_next_due(locked, today or current_day(), current_calendar())
     locked.version += 1
     locked.save()
     return locked

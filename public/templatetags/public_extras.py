@@ -1,21 +1,11 @@
-"""Template helpers for the public pages: Chinese dates and navigation links."""
+"""Template helpers for the public pages: navigation links and shares."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django import template
 from django.utils.html import format_html
 
 register = template.Library()
-
-
-@register.filter
-def cn_date(value: date | None) -> str:
-    """2018-09-12 → 2018年9月12日 (the way dates are printed in the gazette)."""
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @register.simple_tag(takes_context=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import template
 
 register = template.Library()
@@ -19,18 +17,6 @@ def unread_count(context) -> int:
     from tasks.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-@register.filter
-def cn_date(value: date | None) -> str:
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
 
 
 @register.simple_tag(takes_context=True)

@@ -148,12 +148,9 @@ def folder(tmp_path) -> Path:
 
 @pytest.fixture
 def no_background_jobs():
-    """The live server runs in this process: the jobs a commit schedules (the issue's PDF,
-    the search index) would run in-process and slowly; the PDF has tests of its own."""
-    with (
-        mock.patch("documents.services.schedule_issue_pdf"),
-        mock.patch("documents.search.schedule_index"),
-    ):
+    """The live server runs in this process: the PDF job a commit schedules would run
+    in-process and slowly; the PDF has tests of its own."""
+    with mock.patch("documents.services.schedule_issue_pdf"):
         yield
 
 

@@ -263,7 +263,7 @@ def test_result_snippets_are_escaped(client, seed):
     clause = doc.clauses.order_by("order").first()
     clause.text = "<img src=x onerror=alert(1)>独特标记"
     clause.save()
-    search.index_issues([doc.issue_id])
+    search.index_documents([doc.pk])  # what an edit in the admin does
     html = client.get("/search/", {"q": "独特标记"}).content.decode()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;<mark>独特标记</mark>" in html

@@ -8,9 +8,9 @@ from django.utils import timezone
 from staffhelpers import PDF, PNG, upload
 
 from departments.models import Department
-from staff.selectors import due_badge, soon_limit
 from tasks.calendars import current_calendar
-from tasks.models import Notification, ProgressReport, Task, Urge
+from tasks.models import Notification, ProgressReport, Task, Urge, within_limit
+from tasks.selectors import due_badge
 from tasks.services import report_progress
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_badges_count_working_days(seed, client_for):
     page = html(client_for("finance").get(reverse("staff:tasks")))
     assert "3个工作日内到期" in page and f"逾期{n}个工作日" in page
     # the "soon" filter: at most 5 working days left, weekends after the 5th included
-    limit = soon_limit(today, cal)
+    limit = within_limit(today, cal)
     assert cal.working_days_between(today, limit) == 5
     assert cal.working_days_between(today, limit + timedelta(days=1)) == 6
     page = html(client_for("finance").get(reverse("staff:tasks"), {"state": "soon"}))

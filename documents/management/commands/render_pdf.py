@@ -64,7 +64,7 @@ class Command(BaseCommand):
     def _department(self, options) -> tuple[bytes, str]:
         from datetime import date
 
-        from documents.pdf import render_department_report
+        from tasks.reports import department_report, department_title
 
         name = options["department"].strip()
         department = (
@@ -79,4 +79,4 @@ class Command(BaseCommand):
             today = date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError:
             raise UsageError(f"日期格式应为 YYYY-MM-DD（收到“{options['date']}”）") from None
-        return render_department_report(department, today), f"{department.name}任务督办报告"
+        return department_report(department, today), department_title(department)

@@ -1,0 +1,208 @@
+"""Task reads shared by the API, the staff pages, the exports and the jobs.
+
+Who may read a task is ``Task.objects.visible_to(user)``; what is overdue or due soon is
+``overdue(today)`` / ``due_within(n, today, calendar)`` (tasks/models.py). The functions here add
+what a read needs loaded with it, so no list runs a query per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from documents.selectors import light
+
+from .calendars import provisional_note
+from .deadlines import CalendarRangeError, WorkCalendar
+from .models import (
+    SOON_WORKING_DAYS,
+    ProgressAttachment,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+    Urge,
+    due_within_q,
+    open_q,
+    overdue_q,
+)
+
+
+def assignments_prefetch(lookup: str = "assignments") -> Prefetch:
+    return Prefetch(
+        lookup, queryset=TaskAssignment.objects.select_related("department").order_by("order")
+    )
+
+
+def task_queryset() -> QuerySet[Task]:
+    """Tasks with document, issue and departments, without the large text columns."""
+    return (
+        Task.objects.select_related("document__issue")
+        .defer(*light("document__"))
+        .prefetch_related(assignments_prefetch())
+    )
+
+
+def tasks_for(user) -> QuerySet[Task]:
+    """The tasks a user may read, ready for a list."""
+    return task_queryset().visible_to(user)
+
+
+def task_detail(user) -> QuerySet[Task]:
+    """One task with its progress reports (and their files) and urges, newest first."""
+    return (
+        tasks_for(user)
+        .select_related("clause__parent")
+        .prefetch_related(
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.select_related("department", "author")
+                .prefetch_related("attachments")
+                .order_by("-created_at", "-id"),
+            ),
+            Prefetch("urges", queryset=Urge.objects.select_related("department", "by")),
+        )
+    )
+
+
+STATUS_ORDER = Case(
+    *(When(status=value, then=Value(i)) for i, value in enumerate(Task.Status.values)),
+    output_field=IntegerField(),
+)
+
+
+def ordered(qs: QuerySet[Task], *, by_status: bool = False) -> QuerySet[Task]:
+    """By next_due (tasks with no date last), then in gazette order; with ``by_status`` in
+    the groups 未开始, 推进中, 已完成 first."""
+    return qs.order_by(
+        *([STATUS_ORDER] if by_status else []),
+        F("next_due").asc(nulls_last=True),
+        "document__issue__year",
+        "document__issue__number",
+        "document__order",
+        "order",
+        "id",
+    )
+
+
+def attachment_for(user, pk: int) -> ProgressAttachment:
+    """An evidence file of a progress report on a task the user may read (else 404)."""
+    tasks = Task.objects.visible_to(user).values("pk")
+    return get_object_or_404(
+        ProgressAttachment.objects.filter(report__task__in=tasks).select_related("report"), pk=pk
+    )
+
+
+def department_assignments(department, *, published_only: bool = True) -> QuerySet:
+    """A department's assignments with their tasks, documents and issues, in deadline order."""
+    qs = TaskAssignment.objects.filter(department=department)
+    if published_only:
+        qs = qs.published()
+    return (
+        qs.select_related("task__document__issue")
+        .defer(*light("task__document__"))
+        .order_by("task__next_due", "task__document__issue__year", "task__document__order")
+    )
+
+
+# --- where a task stands against its deadline -------------------------------------------------
+
+
+@dataclass
+class DueBadge:
+    state: str = ""  # overdue / soon / done / "" (later, no date, or a draft's)
+    label: str = ""
+    days: int | None = None  # working days left (negative when overdue)
+
+
+def due_badge(task: Task, today: date, calendar: WorkCalendar) -> DueBadge:
+    """Where a task stands against its next_due, counted in working days. The state follows
+    the queryset rules (overdue_q, due_within_q): a draft's task has a label but no state."""
+    if task.status == Task.Status.DONE:
+        return DueBadge("done", "已完成")
+    if task.next_due is None:
+        return DueBadge()
+    in_force = task.document.issue.is_published
+    try:
+        if task.next_due < today:
+            late = calendar.working_days_between(task.next_due, today)
+            label = f"逾期{late}个工作日" if late else f"逾期{(today - task.next_due).days}天"
+            return DueBadge("overdue" if in_force else "", label, -late)
+        left = calendar.working_days_between(today, task.next_due)
+    except CalendarRangeError:
+        return DueBadge()
+    soon = "soon" if in_force else ""
+    if task.next_due == today:
+        return DueBadge(soon, "今天到期", 0)
+    if left <= SOON_WORKING_DAYS:
+        return DueBadge(soon, f"{left}个工作日内到期", left)
+    return DueBadge("", f"还有{left}个工作日", left)
+
+
+# --- a task as lists, exports and reports show it ---------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    """A task as a list shows it: the badge, and the user's own departments' roles on it."""
+
+    task: Task
+    badge: DueBadge
+    mine: list[tuple[str, str, str]] = field(default_factory=list)  # (dept, role, role label)
+    provisional: str = ""
+
+    @property
+    def leads(self) -> list[str]:
+        return [a.department.name for a in self.task.assignments.all() if a.role == "lead"]
+
+    @property
+    def supports(self) -> list[str]:
+        return [a.department.name for a in self.task.assignments.all() if a.role == "support"]
+
+    @property
+    def responsible(self) -> list[str]:
+        return [a.department.name for a in self.task.assignments.all() if a.role == "responsible"]
+
+    @property
+    def my_lead(self) -> bool:
+        return any(role == "lead" for _, role, _ in self.mine)
+
+
+def task_rows(
+    tasks, today: date, calendar: WorkCalendar, mine_ids: frozenset[int] = frozenset()
+) -> list[TaskRow]:
+    """Rows of a list: each task's badge, and its roles for ``mine_ids`` (the reader's
+    departments)."""
+    rows = []
+    for task in tasks:
+        mine = [
+            (a.department.name, a.role, a.get_role_display())
+            for a in task.assignments.all()
+            if a.department_id in mine_ids
+        ]
+        note = (
+            provisional_note(task.next_due, calendar=calendar) if task.deadline_provisional else ""
+        )
+        rows.append(TaskRow(task, due_badge(task, today, calendar), mine, note))
+    return rows
+
+
+def count_expressions(today: date, calendar: WorkCalendar, prefix: str = "") -> dict:
+    """Counts by the task rules (tasks/models.py), as aggregates over tasks reached through
+    ``prefix``: a count is the length of the list its filter selects."""
+    return {
+        "total": Count("id"),
+        "open": Count("id", filter=open_q(prefix)),
+        "soon": Count("id", filter=due_within_q(SOON_WORKING_DAYS, today, calendar, prefix)),
+        "overdue": Count("id", filter=overdue_q(today, prefix)),
+        "done": Count("id", filter=~open_q(prefix)),
+        "not_started": Count("id", filter=Q(**{f"{prefix}status": Task.Status.OPEN})),
+        "in_progress": Count("id", filter=Q(**{f"{prefix}status": Task.Status.IN_PROGRESS})),
+    }
+
+
+def task_counts(qs: QuerySet[Task], today: date, calendar: WorkCalendar) -> dict[str, int]:
+    """The counts of a filtered list, in one query."""
+    return qs.order_by().aggregate(**count_expressions(today, calendar))

@@ -1,9 +1,12 @@
-"""Serves the API under gunicorn against a PostgreSQL database with many tasks, and times it.
+"""Serves the API and the staff task list under gunicorn against a PostgreSQL database with
+many tasks, and times them. Nothing is cached: every figure is the plain path.
 
-    python -m bench.api_worker --database-url URL --tasks N --requests R
+    python -m bench.api_worker --database-url URL --tasks N --requests R [--keep NAME]
 
 Prints one JSON line: p50/p95 latency and requests per second for each endpoint, beside a
-constant-JSON view on the same server (the floor), and queries per request.
+constant-JSON view on the same server (the floor), and queries per request. ``--keep NAME``
+fills database NAME once and reuses it on later runs (for profiling); by default a throw-away
+database is made and dropped.
 """
 
 from __future__ import annotations
@@ -102,22 +105,69 @@ def populate(n_tasks: int) -> dict:
     supervisor.groups.add(Group.objects.get(name="supervisor"))
     staff = User.objects.create_user("bench-staff")
     Membership.objects.create(user=staff, department=finance)
+    Token.objects.create(user=supervisor)
+    Token.objects.create(user=staff)
+    return keys()
+
+
+def keys() -> dict:
+    """Tokens, a staff session, and the ids the requests use (of a populated database)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from rest_framework.authtoken.models import Token
+
+    from departments.models import Department
+    from documents.models import Document
+    from tasks.models import Task
+
+    finance = Department.objects.get(name="市财政局")
+    staff = User.objects.get(username="bench-staff")
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.create()
+    task = (
+        Task.objects.published()
+        .open()
+        .filter(assignments__department=finance)
+        .order_by("pk")
+        .first()
+    )
     return {
-        "supervisor": Token.objects.create(user=supervisor).key,
-        "staff": Token.objects.create(user=staff).key,
+        "supervisor": Token.objects.get(user__username="bench-supervisor").key,
+        "staff": Token.objects.get(user=staff).key,
+        "session": session.session_key,
         "department": finance.id,
-        "document": seed_docs[0].id,
+        "document": Document.objects.order_by("pk").first().id,
+        "task": task.pk,
         "tasks": Task.objects.count(),
     }
 
 
-def timed_get(port: int, path: str, token: str | None) -> tuple[float, int]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def _headers(auth: str | None) -> dict:
+    """``auth`` is "token:KEY", "session:KEY" or None."""
     headers = {"Host": "127.0.0.1"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
+    kind, _, key = (auth or "").partition(":")
+    if kind == "token":
+        headers["Authorization"] = f"Token {key}"
+    elif kind == "session":
+        headers["Cookie"] = f"sessionid={key}"
+    return headers
+
+
+def timed(port: int, path: str, auth: str | None, body: dict | None = None) -> tuple[float, int]:
+    """One GET (or a JSON POST when ``body`` is given) on a new connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = _headers(auth)
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
     start = time.perf_counter()
-    conn.request("GET", path, headers=headers)
+    conn.request("POST" if body is not None else "GET", path, body=payload, headers=headers)
     response = conn.getresponse()
     response.read()
     elapsed = time.perf_counter() - start
@@ -125,17 +175,21 @@ def timed_get(port: int, path: str, token: str | None) -> tuple[float, int]:
     return elapsed, response.status
 
 
-def measure(port: int, path: str, token: str | None, n: int, cold: bool = False) -> dict:
-    """p50/p95 and requests per second of ``n`` GETs of ``path``; ``cold`` makes every
-    request a different URL (an ignored parameter), so no answer comes from the read cache."""
-    for i in range(max(3, n // 20)):  # warm up
-        timed_get(port, f"{path}&warm={i}" if cold else path, token)
+def timed_get(port: int, path: str, auth: str | None) -> tuple[float, int]:
+    return timed(port, path, auth)
+
+
+def measure(port: int, path: str, auth: str | None, n: int, body: dict | None = None) -> dict:
+    """p50/p95 and requests per second of ``n`` requests of ``path``."""
+    ok = 201 if body is not None else 200
+    for _ in range(max(3, n // 20)):  # warm up
+        timed(port, path, auth, body)
     times = []
     begin = time.perf_counter()
-    for i in range(n):
-        elapsed, status = timed_get(port, f"{path}&cold={i}" if cold else path, token)
-        if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}")
+    for _ in range(n):
+        elapsed, status = timed(port, path, auth, body)
+        if status != ok:
+            raise RuntimeError(f"{path} answered {status}")
         times.append(elapsed * 1000)
     total = time.perf_counter() - begin
     times.sort()
@@ -146,16 +200,22 @@ def measure(port: int, path: str, token: str | None, n: int, cold: bool = False)
     }
 
 
-def queries_per_request(path: str, token: str | None) -> int:
+def queries_per_request(path: str, auth: str | None, body: dict | None = None) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
+    kind, _, key = (auth or "").partition(":")
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"} if kind == "token" else {}
+    if kind == "session":
+        client.cookies["sessionid"] = key
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path, **headers)
-    assert response.status_code == 200, response.status_code
+        if body is not None:
+            response = client.post(path, body, content_type="application/json", **headers)
+        else:
+            response = client.get(path, **headers)
+    assert response.status_code in (200, 201), response.status_code
     return len(ctx)
 
 
@@ -169,19 +229,42 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def endpoints(keys: dict) -> dict:
+    """name → (path, auth, JSON body for a POST or None)."""
+    dept = keys["department"]
+    supervisor, staff = f"token:{keys['supervisor']}", f"token:{keys['staff']}"
+    return {
+        "floor": ("/ping", None, None),
+        "tasks_overdue": (f"/api/tasks/?department={dept}&overdue=true", supervisor, None),
+        "tasks_staff": ("/api/tasks/?overdue=true", staff, None),
+        "document": (f"/api/documents/{keys['document']}/", None, None),
+        "catalogue": ("/api/catalogue/", None, None),
+        "staff_page": ("/work/tasks/", f"session:{keys['session']}", None),
+        "progress_post": (
+            f"/api/tasks/{keys['task']}/progress/",
+            staff,
+            {"text": "本周完成资金拨付方案初稿，正在征求意见。"},
+        ),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--keep", default="", help="fill this database once and reuse it")
+    parser.add_argument("--only", action="append", default=[], help="measure these endpoints")
     args = parser.parse_args()
 
     import psycopg
 
     base = args.database_url.rpartition("/")[0]
-    name = f"bench_api_{uuid.uuid4().hex[:8]}"
+    name = args.keep or f"bench_api_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     env = {
         **os.environ,
         "DATABASE_URL": f"{base}/{name}",
@@ -192,6 +275,8 @@ def main() -> int:
         "SECURE_COOKIES": "0",
         "DJANGO_SETTINGS_MODULE": "benxi_gazette.settings",
         "LOG_LEVEL": "WARNING",
+        # the pages' static files as production serves them (collected, hashed names)
+        "STATIC_ROOT": str(ROOT / "bench" / "tmp" / "static"),
     }
     env.pop("REDIS_URL", None)
     env.pop("CELERY_BROKER_URL", None)
@@ -204,8 +289,10 @@ def main() -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         started = time.perf_counter()
-        keys = populate(args.tasks)
+        filled = bool(exists) and args.keep
+        keys_ = keys() if filled else populate(args.tasks)
         fill_s = time.perf_counter() - started
         port = free_port()
         server = subprocess.Popen(
@@ -230,29 +317,16 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        dept = keys["department"]
-        endpoints = {
-            "floor": ("/ping", None),
-            "tasks_overdue": (f"/api/tasks/?department={dept}&overdue=true", keys["supervisor"]),
-            "tasks_staff": ("/api/tasks/?overdue=true", keys["staff"]),
-            "document": (f"/api/documents/{keys['document']}/", None),
-            "catalogue": ("/api/catalogue/", None),
+        chosen = {
+            k: v
+            for k, v in endpoints(keys_).items()
+            if not args.only or k in args.only or k == "floor"
         }
-        results = {k: measure(port, p, t, args.requests) for k, (p, t) in endpoints.items()}
-        for k in ("tasks_overdue", "document", "catalogue"):
-            p, t = endpoints[k]
-            results[f"{k}_cold"] = measure(
-                port, p + ("&" if "?" in p else "?") + "x=1", t, args.requests, cold=True
-            )
-        for k, (p, t) in endpoints.items():
-            if k == "floor":
-                results[k]["queries"] = 0
-                continue
-            queries_per_request(p, t)  # stored in this process's cache: the next is a hit
-            results[k]["queries"] = queries_per_request(p, t)
-            if f"{k}_cold" in results:
-                cold_path = p + ("&" if "?" in p else "?") + "cold=q"
-                results[f"{k}_cold"]["queries"] = queries_per_request(cold_path, t)
+        results = {
+            k: measure(port, p, auth, args.requests, body) for k, (p, auth, body) in chosen.items()
+        }
+        for k, (p, auth, body) in chosen.items():
+            results[k]["queries"] = 0 if k == "floor" else queries_per_request(p, auth, body)
         workers = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
         ).stdout.split()
@@ -264,11 +338,12 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(
         json.dumps(
-            {"tasks": keys["tasks"], "fill_s": fill_s, "worker_rss_mb": worker_rss, **results}
+            {"tasks": keys_["tasks"], "fill_s": fill_s, "worker_rss_mb": worker_rss, **results}
         )
     )
     return 0

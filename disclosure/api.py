@@ -14,7 +14,13 @@ from . import services
 from .filters import CatalogueFilter, EventFilter
 from .models import DisclosureEvent, DisclosureItem
 from .selectors import compliance_by_item
-from .serializers import CatalogueItemSerializer, DisclosureEventSerializer, PublicationSerializer
+from .serializers import (
+    CATALOGUE_VALUES,
+    CatalogueItemSerializer,
+    DisclosureEventSerializer,
+    PublicationSerializer,
+    catalogue_data,
+)
 
 
 class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -34,8 +40,17 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["compliance"] = compliance_by_item()
+        if "pk" in self.kwargs:
+            context["compliance"] = compliance_by_item([self.kwargs["pk"]])
         return context
+
+    def list(self, request, *args, **kwargs):
+        """CatalogueItemSerializer's answer from values (catalogue_data), with the page's
+        compliance figures."""
+        qs = self.filter_queryset(self.get_queryset()).values(*CATALOGUE_VALUES)
+        page = self.paginate_queryset(qs)
+        compliance = compliance_by_item([row["id"] for row in page])
+        return self.get_paginated_response(catalogue_data(page, compliance))
 
 
 class DisclosureEventViewSet(

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -68,15 +70,73 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ComplianceSerializer(allow_null=True))
     def get_compliance(self, obj):
-        figure = self.context.get("compliance", {}).get(obj.pk)
-        if figure is None or not (figure.published or figure.pending):
-            return None
-        return {
-            "published": figure.published,
-            "on_time": figure.on_time,
-            "pending": figure.pending,
-            "share": figure.share,
+        return compliance_data(self.context.get("compliance", {}).get(obj.pk))
+
+
+def compliance_data(figure) -> dict | None:
+    if figure is None or not (figure.published or figure.pending):
+        return None
+    return {
+        "published": figure.published,
+        "on_time": figure.on_time,
+        "pending": figure.pending,
+        "share": figure.share,
+    }
+
+
+# The catalogue list's columns, read as values (its fast path).
+CATALOGUE_VALUES = (
+    "id",
+    "seq",
+    "area",
+    "item",
+    "detail",
+    "timeliness",
+    "rule_kind",
+    "rule_n",
+    "rule_from",
+    "rule_by",
+    "period",
+    "channels",
+    "owner",
+    "owner_department",
+    "owner_department__name",
+    "supervision",
+    "document",
+    "document__number",
+)
+
+
+def catalogue_data(rows, compliance: dict) -> list[dict]:
+    """CatalogueItemSerializer's output for values() rows (CATALOGUE_VALUES); a test holds the
+    two equal."""
+    return [
+        {
+            "id": r["id"],
+            "seq": r["seq"],
+            "area": r["area"],
+            "item": r["item"],
+            "detail": r["detail"],
+            "timeliness": r["timeliness"],
+            "rule": {
+                "kind": r["rule_kind"],
+                "n": r["rule_n"],
+                "trigger": r["rule_from"],
+                "by": r["rule_by"],
+                "words": rule_in_words(SimpleNamespace(**r)),
+            },
+            "period": r["period"],
+            "channels": r["channels"],
+            "owner": r["owner"],
+            "owner_department": r["owner_department"],
+            "owner_department_name": r["owner_department__name"] or "",
+            "supervision": r["supervision"],
+            "document": r["document"],
+            "document_number": r["document__number"],
+            "compliance": compliance_data(compliance.get(r["id"])),
         }
+        for r in rows
+    ]
 
 
 class DisclosureEventSerializer(serializers.ModelSerializer):

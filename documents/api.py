@@ -18,6 +18,7 @@ from .serializers import (
     IssueDetailSerializer,
     IssueImportSerializer,
     IssueSerializer,
+    document_detail_data,
 )
 from .services import GazetteImportError, import_issue, publish_issue
 
@@ -105,11 +106,15 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        return (
-            selectors.document_detail(user)
-            if self.action == "retrieve"
-            else selectors.document_list(user)
-        )
+        if self.action == "retrieve":
+            return selectors.visible_documents(user).defer(
+                *selectors.light(document=False, prefix="issue__")
+            )
+        return selectors.document_list(user)
 
     def get_serializer_class(self):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        """DocumentDetailSerializer's answer, its parts read as values (document_detail_data)."""
+        return Response(document_detail_data(self.get_object(), request.user))

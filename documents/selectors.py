@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tasks.models import Task, TaskAssignment
 
@@ -70,17 +70,58 @@ def tasks_with_departments() -> QuerySet[Task]:
     )
 
 
-def document_detail(user) -> QuerySet[Document]:
+# --- a document's parts as values (the API's detail reads no model instances for them) -------
+
+CLAUSE_VALUES = ("id", "parent", "kind", "label", "heading", "text", "path", "order")
+DOCUMENT_TASK_VALUES = (
+    "id",
+    "path",
+    "heading",
+    "text",
+    "deadline_text",
+    "deadline_kind",
+    "start_on",
+    "due_on",
+    "every",
+    "by",
+    "n",
+    "unit",
+    "trigger",
+    "next_due",
+    "deadline_provisional",
+)
+
+
+def outline_values(document: Document) -> QuerySet:
+    return Clause.objects.filter(document=document).order_by("order").values(*CLAUSE_VALUES)
+
+
+def task_values(document: Document) -> QuerySet:
+    """The document's tasks in order, each with its departments (one query)."""
+    from tasks.selectors import assignments_json
+
     return (
-        visible_documents(user)
-        .defer(*light(document=False, prefix="issue__"))
-        .prefetch_related(
-            Prefetch("clauses", queryset=Clause.objects.order_by("order")),
-            Prefetch("tasks", queryset=tasks_with_departments()),
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("cited_document").order_by("id"),
-            ),
+        Task.objects.filter(document=document)
+        .order_by("order")
+        .values(*DOCUMENT_TASK_VALUES, departments=assignments_json())
+    )
+
+
+def citation_values(document: Document, user) -> QuerySet:
+    """The document's citations, linked to the cited document only where the user may read
+    it (a draft's title is not shown through a published document)."""
+    visible = Document.objects.visible_to(user).filter(pk=OuterRef("cited_document_id"))
+    return (
+        Citation.objects.filter(document=document)
+        .order_by("id")
+        .annotate(linked=Exists(visible))
+        .values(
+            "number",
+            "title",
+            "linked",
+            "cited_document_id",
+            "cited_document__slug",
+            "cited_document__title",
         )
     )
 

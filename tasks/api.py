@@ -13,6 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from benxi_gazette.pagination import CountOnRequestPagination
+from core.dates import today as current_day
 from departments.models import Department
 
 from . import selectors, services
@@ -35,6 +37,7 @@ from .serializers import (
     UrgeInputSerializer,
     UrgeSerializer,
     WorkdaysResultSerializer,
+    task_list_data,
 )
 
 
@@ -43,12 +46,22 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [IsActiveUser]
     filterset_class = TaskFilter
+    pagination_class = CountOnRequestPagination
     filter_backends = [DjangoFilterBackend, TaskOrdering]
 
     def get_queryset(self):
         if self.action == "retrieve":
             return selectors.task_detail(self.request.user)
+        if self.action == "list":
+            return Task.objects.visible_to(self.request.user)
         return selectors.tasks_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The list as values (selectors.task_list_values): one query for the page and its
+        departments, no model instances; the same JSON as TaskSerializer."""
+        qs = selectors.task_list_values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(task_list_data(page, current_day()))
 
     def get_serializer_class(self):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer

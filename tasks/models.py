@@ -195,6 +195,13 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["status", "next_due"], name="task_status_due_idx"),
             models.Index(fields=["deadline_kind"], name="task_deadline_kind_idx"),
+            # A department's list and counts merge-join its assignments (below) with this
+            # index alone, by task id, never reading the table (PostgreSQL; BENCHMARKS.md).
+            models.Index(
+                fields=["id"],
+                include=["status", "next_due", "document"],
+                name="task_id_state_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,7 +245,10 @@ class TaskAssignment(models.Model):
                 fields=["task", "department"], name="uniq_assignment_task_department"
             )
         ]
-        indexes = [models.Index(fields=["department", "role"], name="assignment_dept_role_idx")]
+        # A department's tasks in task order (and by role), from the index alone.
+        indexes = [
+            models.Index(fields=["department", "task", "role"], name="assignment_dept_task_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} ({self.get_role_display()})"

@@ -7,10 +7,26 @@ what a read needs loaded with it, so no list runs a query per row.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
 from documents.selectors import light
@@ -43,6 +59,79 @@ def task_queryset() -> QuerySet[Task]:
         .defer(*light("document__"))
         .prefetch_related(assignments_prefetch())
     )
+
+
+def assignments_json() -> Subquery:
+    """A task's departments as JSON objects joined by commas ({"department": id,
+    "department_name": name, "role": role}, in order), read in the task's own row: a list
+    then needs no second query for them. ``departments_from_json`` reads it back."""
+    return Subquery(
+        TaskAssignment.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(
+            json=StringAgg(
+                Cast(
+                    JSONObject(
+                        department=F("department_id"),
+                        department_name=F("department__name"),
+                        role=F("role"),
+                        order=F("order"),
+                    ),
+                    TextField(),
+                ),
+                Value(","),
+            )
+        )
+        .values("json")
+    )
+
+
+def departments_from_json(text: str | None) -> list[dict]:
+    """The departments of ``assignments_json``, in their order (aggregates cannot be ordered
+    on every database: SQLite before 3.44)."""
+    if not text:
+        return []
+    rows = sorted(json.loads(f"[{text}]"), key=lambda d: d["order"])
+    for row in rows:
+        del row["order"]
+    return rows
+
+
+# The columns of the task list (GET /api/tasks/), read as values: serializing model instances
+# cost more than the query (BENCHMARKS.md).
+TASK_LIST_VALUES = (
+    "id",
+    "document_id",
+    "document__number",
+    "document__title",
+    "document__slug",
+    "document__issue__year",
+    "document__issue__number",
+    "document__issue__status",
+    "path",
+    "heading",
+    "text",
+    "origin",
+    "status",
+    "next_due",
+    "deadline_text",
+    "deadline_kind",
+    "start_on",
+    "due_on",
+    "every",
+    "by",
+    "n",
+    "unit",
+    "trigger",
+    "deadline_provisional",
+    "version",
+)
+
+
+def task_list_values(qs: QuerySet[Task]) -> QuerySet:
+    """The task list's rows as dicts, with their departments, in one query."""
+    return qs.values(*TASK_LIST_VALUES, departments=assignments_json())
 
 
 def tasks_for(user) -> QuerySet[Task]:

@@ -2,8 +2,11 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from documents.models import GazetteIssue
+
 from .calendars import provisional_note
 from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
+from .selectors import departments_from_json
 
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
@@ -77,6 +80,73 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
+
+
+def provisional_notes():
+    """provisional_note per date, for one response (the calendar is read once)."""
+    notes: dict = {}
+
+    def note(day):
+        if day not in notes:
+            notes[day] = provisional_note(day)
+        return notes[day]
+
+    return note
+
+
+def deadline_data(row: dict, note) -> dict:
+    """DeadlineSerializer's output for a values() row of a task."""
+    return {
+        "text": row["deadline_text"],
+        "kind": row["deadline_kind"],
+        "start": _iso(row["start_on"]),
+        "due": _iso(row["due_on"]),
+        "every": row["every"],
+        "by": row["by"],
+        "n": row["n"],
+        "unit": row["unit"],
+        "trigger": row["trigger"],
+        "next_due": _iso(row["next_due"]),
+        "provisional": row["deadline_provisional"],
+        "provisional_note": note(row["next_due"]) if row["deadline_provisional"] else "",
+    }
+
+
+def task_list_data(rows, today) -> list[dict]:
+    """TaskSerializer's output for rows of tasks.selectors.task_list_values (the list's fast
+    path; a test holds the two equal). ``overdue`` is Task.is_overdue on the row's values."""
+    note = provisional_notes()
+    out = []
+    for r in rows:
+        next_due = r["next_due"]
+        out.append(
+            {
+                "id": r["id"],
+                "document": r["document_id"],
+                "document_number": r["document__number"],
+                "document_title": r["document__title"],
+                "document_slug": r["document__slug"],
+                "issue_key": f"{r['document__issue__year']}-{r['document__issue__number']}",
+                "path": r["path"],
+                "heading": r["heading"],
+                "text": r["text"],
+                "origin": r["origin"],
+                "status": r["status"],
+                "next_due": _iso(next_due),
+                "overdue": r["status"] != Task.Status.DONE
+                and next_due is not None
+                and next_due < today
+                and r["document__issue__status"] == GazetteIssue.Status.PUBLISHED,
+                "deadline": deadline_data(r, note),
+                "assignments": departments_from_json(r["departments"]),
+                "version": r["version"],
+            }
+        )
+    return out
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

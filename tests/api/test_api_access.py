@@ -1,6 +1,9 @@
 """Who reads and writes what through the API: anonymous, staff, supervisor, secretariat."""
 
+from datetime import date
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.authtoken.models import Token
 
 from documents.models import GazetteIssue
@@ -63,7 +66,10 @@ def test_staff_see_only_their_departments_tasks(seed, client_for):
             "id", flat=True
         )
     )
-    assert client_for("supervisor").get("/api/tasks/").json()["count"] == Task.objects.count()
+    assert (
+        client_for("supervisor").get("/api/tasks/?count=true").json()["count"]
+        == Task.objects.count()
+    )
 
 
 def test_inactive_user_is_refused(seed, client_for, users):
@@ -135,3 +141,68 @@ def test_issue_detail_says_how_many_documents_it_holds(seed, client_for):
     issue = GazetteIssue.objects.get(year=2018, number=6)
     body = client_for().get(f"/api/issues/{issue.pk}/").json()
     assert body["document_count"] == len(body["documents"]) == 6
+
+
+def test_document_detail_fast_path_says_what_the_serializer_says(seed, client_for):
+    """GET /api/documents/{id}/ reads outline, tasks and citations as values
+    (documents.serializers.document_detail_data): the answer is DocumentDetailSerializer's,
+    for every seed document, a provisional deadline included."""
+    from django.db.models import Prefetch
+    from rest_framework.test import APIRequestFactory
+
+    from documents.models import Citation, Clause, Document
+    from documents.selectors import tasks_with_departments
+    from documents.serializers import DocumentDetailSerializer
+
+    task = Task.objects.exclude(next_due=None).order_by("pk").first()
+    Task.objects.filter(pk=task.pk).update(next_due=date(2099, 3, 1), deadline_provisional=True)
+    request = APIRequestFactory().get("/")
+    request.user = AnonymousUser()
+    client = client_for()
+    docs = Document.objects.prefetch_related(
+        Prefetch("clauses", queryset=Clause.objects.order_by("order")),
+        Prefetch("tasks", queryset=tasks_with_departments()),
+        Prefetch("citations", queryset=Citation.objects.select_related("cited_document")),
+    )
+    for doc in docs:
+        expected = DocumentDetailSerializer(doc, context={"request": request}).data
+        assert client.get(f"/api/documents/{doc.pk}/").json() == expected, doc.number
+    body = client.get(f"/api/documents/{task.document_id}/").json()
+    assert any(t["deadline"]["provisional_note"] for t in body["tasks"])
+
+
+def test_catalogue_fast_path_says_what_the_serializer_says(seed, client_for, users):
+    """GET /api/catalogue/ reads values (disclosure.serializers.catalogue_data): each row is
+    CatalogueItemSerializer's, compliance figures included."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from departments.models import Membership
+    from disclosure.models import DisclosureItem
+    from disclosure.selectors import compliance_by_item
+    from disclosure.serializers import CatalogueItemSerializer
+    from disclosure.services import record_event, record_publication
+
+    item = DisclosureItem.objects.exclude(owner_department=None).order_by("pk").first()
+    sup = users["finance"]
+    Membership.objects.get_or_create(user=sup, department=item.owner_department)
+    when = timezone.now() - timedelta(days=30)
+    late = record_event(item, subject="甲", event="决定作出", occurred_at=when, user=sup)
+    record_publication(late, published_at=timezone.now(), where="网站", user=sup)
+    record_event(item, subject="乙", event="决定作出", occurred_at=when, user=sup)
+    body = client_for().get("/api/catalogue/?page_size=100").json()
+    figures = compliance_by_item()
+    items = DisclosureItem.objects.published().select_related("owner_department", "document")
+    expected = {
+        i.pk: CatalogueItemSerializer(i, context={"compliance": figures}).data for i in items
+    }
+    assert body["count"] == len(expected) == len(body["results"]) == 37
+    for row in body["results"]:
+        assert row == expected[row["id"]], row["seq"]
+    assert {row["id"]: row["compliance"] for row in body["results"]}[item.pk] == {
+        "published": 1,
+        "on_time": 0,
+        "pending": 1,
+        "share": 0.0,
+    }

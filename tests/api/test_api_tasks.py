@@ -25,7 +25,7 @@ def upload(name, content):
 
 
 def count(client, query=""):
-    return client.get(f"/api/tasks/?page_size=500{query}").json()["count"]
+    return client.get(f"/api/tasks/?page_size=500&count=true{query}").json()["count"]
 
 
 def test_task_filters(seed, client_for):
@@ -239,3 +239,47 @@ def test_workdays_endpoints(db, client_for):
     assert anon.get("/api/workdays/add/?date=bad&n=1").status_code == 400
     assert anon.get("/api/workdays/add/?date=2024-01-01&n=-1").status_code == 400
     assert anon.get("/api/workdays/check/?date=1800-01-01").status_code == 400
+
+
+def test_the_list_fast_path_says_what_the_serializer_says(seed, client_for):
+    """GET /api/tasks/ reads values, not instances (tasks.serializers.task_list_data): each
+    row is exactly TaskSerializer's output, provisional deadlines and overdue included."""
+    from tasks.selectors import task_queryset
+    from tasks.serializers import TaskSerializer
+
+    provisional = Task.objects.exclude(next_due=None).order_by("pk")[:2]
+    Task.objects.filter(pk__in=[t.pk for t in provisional]).update(
+        next_due=date(2099, 3, 1), deadline_provisional=True
+    )
+    Task.objects.filter(pk=Task.objects.order_by("-pk").first().pk).update(status="done")
+    body = client_for("supervisor").get("/api/tasks/?page_size=500&count=true").json()
+    assert body["count"] == Task.objects.count() == len(body["results"])
+    expected = {t.pk: TaskSerializer(t).data for t in task_queryset()}
+    for row in body["results"]:
+        assert row == expected[row["id"]], row["id"]
+    assert any(r["deadline"]["provisional_note"] for r in body["results"])
+    assert any(r["overdue"] for r in body["results"])
+    assert any(len(r["assignments"]) > 1 for r in body["results"])
+
+
+def test_task_pages_carry_a_total_only_when_asked(seed, client_for):
+    sup = client_for("supervisor")
+    total = Task.objects.count()
+    first = sup.get("/api/tasks/?page_size=10").json()
+    assert "count" not in first and len(first["results"]) == 10 and first["previous"] is None
+    assert "page=2" in first["next"] and "page_size=10" in first["next"]
+    last_page = -(-total // 10)
+    last = sup.get(f"/api/tasks/?page_size=10&page={last_page}").json()
+    assert last["next"] is None and len(last["results"]) == total - 10 * (last_page - 1)
+    assert "page_size=10" in last["previous"]
+    seen = {
+        r["id"]
+        for p in range(1, last_page + 1)
+        for r in sup.get(f"/api/tasks/?page_size=10&page={p}").json()["results"]
+    }
+    assert len(seen) == total  # the pages together hold every task once
+    assert sup.get(f"/api/tasks/?page_size=10&page={last_page + 1}").status_code == 404
+    assert sup.get("/api/tasks/?page=0").status_code == 404
+    assert sup.get("/api/tasks/?page=x").status_code == 404
+    counted = sup.get("/api/tasks/?page_size=10&count=true").json()
+    assert counted["count"] == total and counted["results"] == first["results"]

@@ -138,36 +138,52 @@ class TaskList:
     rows: list
     page: object
     today: object
+    state: str | None  # the state filter in force (None: none named), for the export links
+    listed: int  # how many tasks the list holds (all its pages)
 
 
 def _task_list(
-    request: HttpRequest, *, per_page: int | None = None, by_status: bool = False, last=False
+    request: HttpRequest, *, per_page: int | None = None, state: str = "", last=False
 ) -> TaskList:
     """The task list the filters select, within the user's scope (tasks.filters.TaskFilter,
     the same filters as GET /api/tasks/): its counts in one query, and the rows of one page
-    (every row when ``per_page`` is None, as the exports want)."""
-    filters = TaskFilter(request.GET, queryset=task_sel.tasks_for(request.user), request=request)
+    (every row when ``per_page`` is None, as the exports want). ``state`` is the filter's
+    state when the request names none (?state= is 全部)."""
+    data = request.GET.copy()
+    if state and "state" not in data:
+        data["state"] = state
+    scope = task_sel.tasks_for(request.user)
+    filters = TaskFilter(data, queryset=scope, request=request)
     today, calendar = sel.today_and_calendar()
+    # The counts are of the list without its state filter: the chips count each state's list
+    # (and so the chosen state's count is this list's length).
+    unstated = data.copy()
+    unstated.pop("state", None)
+    counts = task_sel.task_counts(
+        TaskFilter(unstated, queryset=scope, request=request).qs, today, calendar
+    )
+    chosen = filters.form.cleaned_data.get("state") if filters.is_valid() else ""
     qs = filters.qs
-    counts = task_sel.task_counts(qs, today, calendar)
     if last:
         qs = qs.annotate(last_report_at=Max("progress_reports__created_at"))
-    qs = task_sel.ordered(qs, by_status=by_status)
+    qs = task_sel.ordered(qs)
     page = None
     if per_page:
         paginator = Paginator(qs, per_page)
-        paginator.count = counts["total"]  # counted above already
+        paginator.count = counts[chosen or "total"]  # the list's length, counted above
         page = paginator.get_page(request.GET.get("page"))
         qs = page.object_list
     mine = frozenset() if sees_everything(request.user) else department_ids(request.user)
     rows = task_sel.task_rows(qs, today, calendar, mine)
-    return TaskList(filters.form, counts, rows, page, today)
+    listed = counts[chosen or "total"]
+    return TaskList(filters.form, counts, rows, page, today, data.get("state"), listed)
 
 
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    tasks = _task_list(request, per_page=MY_TASKS_PER_PAGE, by_status=True)
+    # what is still to do, by its next date (the chips and the state filter show the rest)
+    tasks = _task_list(request, per_page=MY_TASKS_PER_PAGE, state="open")
     mine = department_ids(request.user)
     return render(
         request,
@@ -178,6 +194,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "counts": tasks.counts,
             "page": tasks.page,
             "today": tasks.today,
+            "list_state": tasks.state,
+            "listed": tasks.listed,
             "departments": Department.objects.filter(pk__in=mine).order_by("name"),
             "multi_dept": len(mine) > 1,
             "sees_everything": sees_everything(request.user),
@@ -484,6 +502,8 @@ def supervision_tasks(request: HttpRequest) -> HttpResponse:
             "rows": tasks.rows,
             "counts": tasks.counts,
             "today": tasks.today,
+            "list_state": tasks.state,
+            "listed": tasks.listed,
             "is_supervisor": is_supervisor(request.user),
             "heading": _list_heading(tasks.form, request.user),
         },
@@ -507,7 +527,7 @@ def _list_heading(form, user) -> str:
         parts.append((doc.number or doc.title[:20]) if doc else "")
     for name in ("state", "status"):
         if data.get(name):
-            parts.append(dict(form.fields[name].choices)[data[name]])
+            parts.append(str(dict(form.fields[name].choices)[data[name]]))
     return " · ".join(p for p in parts if p) or "全部任务"
 
 

@@ -70,8 +70,11 @@ class TaskFilter(django_filters.FilterSet):
         self.filters["department"].extra["widget"] = forms.Select(
             choices=lambda: ALL + department_choices(user)
         )
+        # Documents: the selected one only (the overview's links filter by document; the
+        # keyword finds a document by 文号 or title): listing every document with tasks would
+        # cost more than the page.
         self.filters["document"].extra["widget"] = forms.Select(
-            choices=lambda: ALL + document_choices(user)
+            choices=lambda: ALL + document_choices(user, self.data.get("document"))
         )
         self.filters["q"].extra["widget"] = forms.TextInput(
             attrs={"type": "search", "placeholder": "任务内容、文号"}
@@ -136,20 +139,20 @@ def department_choices(user) -> list[tuple[int, str]]:
     from departments.models import Department
 
     if user is not None and sees_everything(user):
-        depts = Department.objects.filter(assignments__isnull=False).distinct()
+        assigned = TaskAssignment.objects.filter(department=OuterRef("pk"))
+        depts = Department.objects.filter(Exists(assigned))
     else:
         depts = Department.objects.filter(pk__in=department_ids(user) if user else ())
     return list(depts.order_by("kind", "name").values_list("pk", "name"))
 
 
-def document_choices(user) -> list[tuple[int, str]]:
-    docs = (
-        Task.objects.visible_to(user)
-        .order_by("-document__issue__year", "-document__issue__number", "document__order")
-        .values_list("document_id", "document__number", "document__title")
-        .distinct()
-    )
-    return [(pk, f"{number} {title[:24]}" if number else title[:30]) for pk, number, title in docs]
+def document_choices(user, selected) -> list[tuple[int, str]]:
+    from documents.models import Document
+
+    if not str(selected or "").isdigit():
+        return []
+    docs = Document.objects.visible_to(user).filter(pk=int(selected)).only("number", "title")
+    return [(d.pk, f"{d.number} {d.title[:24]}" if d.number else d.title[:30]) for d in docs]
 
 
 class TaskOrdering(OrderingFilter):

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +22,6 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
@@ -156,17 +153,10 @@ def task_detail(user) -> QuerySet[Task]:
     )
 
 
-STATUS_ORDER = Case(
-    *(When(status=value, then=Value(i)) for i, value in enumerate(Task.Status.values)),
-    output_field=IntegerField(),
-)
-
-
-def ordered(qs: QuerySet[Task], *, by_status: bool = False) -> QuerySet[Task]:
-    """By next_due (tasks with no date last), then in gazette order; with ``by_status`` in
-    the groups 未开始, 推进中, 已完成 first."""
+def ordered(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """By next_due (tasks with no date last), then in gazette order: a page of it walks the
+    next_due index and stops, however many tasks match."""
     return qs.order_by(
-        *([STATUS_ORDER] if by_status else []),
         F("next_due").asc(nulls_last=True),
         "document__issue__year",
         "document__issue__number",

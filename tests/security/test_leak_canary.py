@@ -37,7 +37,9 @@ from securityhelpers import (
     walk,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# Not marked slow, like the permission matrix (about as long): a security gate that the
+# SQLite run (make test-sqlite) keeps; it needs no service.
+pytestmark = pytest.mark.django_db
 
 # two_depts (市财政局 and 市民政局) reads what dept_a reads; the crawl is the slow part
 NO_DRAFTS = ("anonymous", "dept_a", "dept_b", "inactive")

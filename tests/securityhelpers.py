@@ -688,7 +688,8 @@ def _form_urls(page: str, base: str, searches: tuple[str, ...], per_select: int 
             if tag == "select":
                 self.select = None
 
-    Forms().feed(page)
+    for segment in re.findall(r"<form\b.*?</form>", page, re.S | re.I):  # the forms only
+        Forms().feed(segment)
     out = []
     for form in forms:
         if not form["get"]:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the latest issue, recent issues and documents (public/views.py)."""
     from public.views import home as public_home
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database check for load balancers and the container health check."""
     try:
@@ -38,7 +38,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def ping(request: HttpRequest) -> JsonResponse:
     """A constant JSON answer with no database work: the framework's floor in benchmarks."""
     return JsonResponse({"status": "ok"})

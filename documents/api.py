@@ -107,7 +107,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "retrieve":
-            return selectors.visible_documents(user).defer(
+            return selectors.document_with_parts(user).defer(
                 *selectors.light(document=False, prefix="issue__")
             )
         return selectors.document_list(user)
@@ -117,4 +117,4 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         """DocumentDetailSerializer's answer, its parts read as values (document_detail_data)."""
-        return Response(document_detail_data(self.get_object(), request.user))
+        return Response(document_detail_data(self.get_object()))

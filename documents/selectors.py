@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from core.jsonrows import json_rows
 from tasks.models import Task, TaskAssignment
 
 from .models import Citation, Clause, Document, GazetteIssue
@@ -72,7 +73,6 @@ def tasks_with_departments() -> QuerySet[Task]:
 
 # --- a document's parts as values (the API's detail reads no model instances for them) -------
 
-CLAUSE_VALUES = ("id", "parent", "kind", "label", "heading", "text", "path", "order")
 DOCUMENT_TASK_VALUES = (
     "id",
     "path",
@@ -92,10 +92,6 @@ DOCUMENT_TASK_VALUES = (
 )
 
 
-def outline_values(document: Document) -> QuerySet:
-    return Clause.objects.filter(document=document).order_by("order").values(*CLAUSE_VALUES)
-
-
 def task_values(document: Document) -> QuerySet:
     """The document's tasks in order, each with its departments (one query)."""
     from tasks.selectors import assignments_json
@@ -107,22 +103,36 @@ def task_values(document: Document) -> QuerySet:
     )
 
 
-def citation_values(document: Document, user) -> QuerySet:
-    """The document's citations, linked to the cited document only where the user may read
-    it (a draft's title is not shown through a published document)."""
+def document_with_parts(user) -> QuerySet[Document]:
+    """Documents the user may read, each with its outline and its citations as JSON in its
+    own row (``outline_json``, ``citations_json``; core.jsonrows). A citation links the cited
+    document only where the user may read it: a draft's title never shows through a
+    published document."""
     visible = Document.objects.visible_to(user).filter(pk=OuterRef("cited_document_id"))
-    return (
-        Citation.objects.filter(document=document)
-        .order_by("id")
-        .annotate(linked=Exists(visible))
-        .values(
-            "number",
-            "title",
-            "linked",
-            "cited_document_id",
-            "cited_document__slug",
-            "cited_document__title",
-        )
+    return visible_documents(user).annotate(
+        outline_json=json_rows(
+            Clause.objects.filter(document=OuterRef("pk")),
+            "document",
+            id=F("id"),
+            parent=F("parent_id"),
+            kind=F("kind"),
+            label=F("label"),
+            heading=F("heading"),
+            text=F("text"),
+            path=F("path"),
+            order=F("order"),
+        ),
+        citations_json=json_rows(
+            Citation.objects.filter(document=OuterRef("pk")),
+            "document",
+            id=F("id"),
+            number=F("number"),
+            title=F("title"),
+            linked=Exists(visible),
+            cited_id=F("cited_document_id"),
+            cited_slug=F("cited_document__slug"),
+            cited_title=F("cited_document__title"),
+        ),
     )
 
 

@@ -182,13 +182,15 @@ class DocumentDetailSerializer(DocumentSerializer):
         read_only_fields = fields
 
 
-def document_detail_data(document: Document, user) -> dict:
-    """DocumentDetailSerializer's output, its outline, tasks and citations read as values
-    (four queries in all with the document's; a test holds the two equal)."""
+def document_detail_data(document: Document) -> dict:
+    """DocumentDetailSerializer's output for a document of selectors.document_with_parts:
+    outline and citations from its own row, tasks read as values (a test holds the two
+    equal)."""
+    from core.jsonrows import read_json_rows
     from tasks.selectors import departments_from_json
     from tasks.serializers import deadline_data, provisional_notes
 
-    from .selectors import citation_values, outline_values, task_values
+    from .selectors import task_values
 
     data = DocumentSerializer(document).data
     data.pop("task_count", None)
@@ -204,7 +206,10 @@ def document_detail_data(document: Document, user) -> dict:
         "unplaced",
     ):
         data[name] = getattr(document, name)
-    data["outline"] = [{**c, "anchor": f"c{c['order']}"} for c in outline_values(document)]
+    data["outline"] = [
+        {**clause, "anchor": f"c{clause['order']}"}
+        for clause in read_json_rows(document.outline_json, "order", drop=False)
+    ]
     note = provisional_notes()
     data["tasks"] = [
         {
@@ -222,13 +227,13 @@ def document_detail_data(document: Document, user) -> dict:
             "number": c["number"],
             "title": c["title"],
             "cited_document": {
-                "id": c["cited_document_id"],
-                "slug": c["cited_document__slug"],
-                "title": c["cited_document__title"],
+                "id": c["cited_id"],
+                "slug": c["cited_slug"],
+                "title": c["cited_title"],
             }
             if c["linked"]
             else None,
         }
-        for c in citation_values(document, user)
+        for c in read_json_rows(document.citations_json, "id")
     ]
     return data

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from departments.models import Department
 from disclosure import selectors as catalogue_selectors
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 # --- home, archive, issue --------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     issues = list(doc_selectors.published_issues()[:6])
     latest = doc_selectors.public_issue(issues[0].year, issues[0].number) if issues else None
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def archive(request: HttpRequest) -> HttpResponse:
     return render(request, "public/archive.html", {"years": doc_selectors.issues_by_year()})
 
@@ -78,13 +78,13 @@ def _issue_or_404(year: int, number: int) -> GazetteIssue:
     return issue
 
 
-@require_GET
+@require_safe
 def issue_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
     issue = _issue_or_404(year, number)
     return render(request, "public/issue.html", {"issue": issue, "sections": toc_sections(issue)})
 
 
-@require_GET
+@require_safe
 def issue_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """The issue as PDF: the stored file while it is current, else rendered now and stored;
     404 when it cannot be made (the failure is logged for the secretariat)."""
@@ -190,7 +190,7 @@ def _blocks(clauses, tasks_by_clause, query, links, cal) -> list[Block]:
     return blocks
 
 
-@require_GET
+@require_safe
 def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     document = doc_selectors.public_document(slug)
     if document is None:
@@ -249,7 +249,7 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the catalogue ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     everything = catalogue_selectors.public_catalogue()
     area = request.GET.get("area", "").strip()[:200]
@@ -301,7 +301,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 # --- departments -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def department_list(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list] = {}
     for d in doc_selectors.public_departments():
@@ -309,7 +309,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/departments.html", {"groups": list(groups.items())})
 
 
-@require_GET
+@require_safe
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk, active=True)
     page = Paginator(doc_selectors.department_tasks(department), 50).get_page(
@@ -352,7 +352,7 @@ def _int(value, lo=1, hi=None) -> int | None:
     return n
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = search.parse_query(raw)

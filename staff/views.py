@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import (
     department_ids,
@@ -117,7 +117,7 @@ def _scoped_task(request: HttpRequest, pk: int) -> Task:
 
 
 @login_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """After login: the secretariat to the import, supervisors to the overview, staff to
     their tasks."""
@@ -180,7 +180,7 @@ def _task_list(
 
 
 @login_required
-@require_GET
+@require_safe
 def my_tasks(request: HttpRequest) -> HttpResponse:
     # what is still to do, by its next date (the chips and the state filter show the rest)
     tasks = _task_list(request, per_page=MY_TASKS_PER_PAGE, state="open")
@@ -242,7 +242,7 @@ def _task_page(request: HttpRequest, task: Task, *, progress_form=None, status=2
 
 
 @login_required
-@require_GET
+@require_safe
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(task_sel.task_detail(request.user), pk=pk)
     return _task_page(request, task)
@@ -339,7 +339,7 @@ def task_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return downloads.attachment_download(request.user, pk)
 
@@ -348,7 +348,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     notes = Notification.objects.filter(user=request.user).select_related("task__document")
     unread_only = request.GET.get("unread") == "1"
@@ -414,7 +414,7 @@ def calendar_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff:calendar")
 
 
-@require_GET
+@require_safe
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no login (calendar apps cannot sign in), the token is the key. A
     revoked token, a deactivated user or one no longer in the department is a 404."""
@@ -474,7 +474,7 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @overview_required
-@require_GET
+@require_safe
 def supervision(request: HttpRequest) -> HttpResponse:
     today, calendar = sel.today_and_calendar()
     return render(
@@ -490,7 +490,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 
 @overview_required
-@require_GET
+@require_safe
 def supervision_tasks(request: HttpRequest) -> HttpResponse:
     tasks = _task_list(request, per_page=SUPERVISION_PER_PAGE)
     return render(
@@ -535,7 +535,7 @@ def _list_heading(form, user) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The list the filters select (within one's scope) as CSV, XLSX or a PDF report."""
     tasks = _task_list(request, last=True)
@@ -565,7 +565,7 @@ OVERVIEW_COLUMNS = [("未办结", 8), ("即将到期", 8), ("已逾期", 8), ("�
 
 
 @overview_required
-@require_GET
+@require_safe
 def supervision_export(request: HttpRequest, by: str, fmt: str) -> HttpResponse:
     today, calendar = sel.today_and_calendar()
     if by == "department":
@@ -752,7 +752,7 @@ def _review_item(
 
 
 @secretariat_required
-@require_GET
+@require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(GazetteIssue.objects.defer("source_text"), pk=pk)
     try:

@@ -7,7 +7,6 @@ what a read needs loaded with it, so no list runs a query per row.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,14 +17,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    StringAgg,
     Subquery,
-    TextField,
-    Value,
 )
-from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
+from core.jsonrows import json_rows, read_json_rows
 from documents.selectors import light
 
 from .calendars import provisional_note
@@ -59,40 +55,20 @@ def task_queryset() -> QuerySet[Task]:
 
 
 def assignments_json() -> Subquery:
-    """A task's departments as JSON objects joined by commas ({"department": id,
-    "department_name": name, "role": role}, in order), read in the task's own row: a list
-    then needs no second query for them. ``departments_from_json`` reads it back."""
-    return Subquery(
-        TaskAssignment.objects.filter(task=OuterRef("pk"))
-        .order_by()
-        .values("task")
-        .annotate(
-            json=StringAgg(
-                Cast(
-                    JSONObject(
-                        department=F("department_id"),
-                        department_name=F("department__name"),
-                        role=F("role"),
-                        order=F("order"),
-                    ),
-                    TextField(),
-                ),
-                Value(","),
-            )
-        )
-        .values("json")
+    """A task's departments ({"department": id, "department_name": name, "role": role}) in
+    the task's own row: a list then needs no second query for them."""
+    return json_rows(
+        TaskAssignment.objects.filter(task=OuterRef("pk")),
+        "task",
+        department=F("department_id"),
+        department_name=F("department__name"),
+        role=F("role"),
+        order=F("order"),
     )
 
 
 def departments_from_json(text: str | None) -> list[dict]:
-    """The departments of ``assignments_json``, in their order (aggregates cannot be ordered
-    on every database: SQLite before 3.44)."""
-    if not text:
-        return []
-    rows = sorted(json.loads(f"[{text}]"), key=lambda d: d["order"])
-    for row in rows:
-        del row["order"]
-    return rows
+    return read_json_rows(text, "order")
 
 
 # The columns of the task list (GET /api/tasks/), read as values: serializing model instances

@@ -99,7 +99,7 @@ def view_methods(pattern: URLPattern) -> set[str]:
         allowed = {m for m in actions if m in cls.http_method_names}
     elif cls is not None:  # a class-based view
         allowed = {m for m in cls.http_method_names if hasattr(cls, m)}
-    else:  # a function view: @require_http_methods (require_GET, require_POST) or nothing
+    else:  # a function view: @require_http_methods (require_safe, require_POST) or nothing
         allowed, view = None, callback
         while view is not None and allowed is None:
             code = getattr(view, "__code__", None)

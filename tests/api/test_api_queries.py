@@ -121,7 +121,7 @@ def build(n, user):
             for i in range(n - 1)
         ]
     )
-    return {"issue": issue.id, "document": main.id, "task": tasks[0].id}
+    return {"issue": issue.id, "document": main.id, "task": tasks[0].id, "department": dept.id}
 
 
 ENDPOINTS = [
@@ -159,3 +159,31 @@ def test_queries_do_not_grow_with_the_page(
     body = response.json()
     if "results" in body and rows == 500 and "me" not in url:
         assert len(body["results"]) >= 500 or body["count"] >= 500
+
+
+# The reads the benchmarks time (issue 14): at most 4 queries, token authentication included.
+HOT = [
+    "/api/tasks/?page_size=500&department={department}&overdue=true",
+    "/api/tasks/?page_size=500",
+    "/api/documents/{document}/",
+    "/api/catalogue/?page_size=500",
+]
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+@pytest.mark.parametrize("url", HOT)
+def test_hot_reads_take_at_most_four_queries(
+    url, rows, django_user_model, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = django_user_model.objects.create_user("sup")
+    user.groups.add(Group.objects.get(name="supervisor"))
+    keys = build(rows, user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    with django_assert_max_num_queries(4):
+        response = client.get(url.format(**keys))
+    assert response.status_code == 200, response.content[:300]

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from departments.access import is_secretariat, is_supervisor, may_report_on, sees_everything
+from departments.access import is_secretariat, is_supervisor, may_report_on
 
 
 class IsActiveUser(BasePermission):
@@ -32,7 +32,3 @@ class IsSecretariat(IsActiveUser):
     def has_permission(self, request, view):
         return super().has_permission(request, view) and is_secretariat(request.user)
 
-
-class ReadsEverything(IsActiveUser):
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and sees_everything(request.user)

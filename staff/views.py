@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import (
@@ -179,6 +180,14 @@ def _task_list(
     return TaskList(filters.form, counts, rows, page, today, data.get("state"), listed)
 
 
+def _card_context() -> dict:
+    """What every task card of a list shares, worked out once for the page."""
+    return {
+        "task_url": reverse("staff:task", args=[0]).removesuffix("0/"),
+        "labels": {"next_due": _("下次截止"), "no_date": _("无截止日期"), "draft": _("草稿")},
+    }
+
+
 @login_required
 @require_safe
 def my_tasks(request: HttpRequest) -> HttpResponse:
@@ -199,6 +208,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "departments": Department.objects.filter(pk__in=mine).order_by("name"),
             "multi_dept": len(mine) > 1,
             "sees_everything": sees_everything(request.user),
+            **_card_context(),
         },
     )
 
@@ -506,6 +516,7 @@ def supervision_tasks(request: HttpRequest) -> HttpResponse:
             "listed": tasks.listed,
             "is_supervisor": is_supervisor(request.user),
             "heading": _list_heading(tasks.form, request.user),
+            **_card_context(),
         },
     )
 

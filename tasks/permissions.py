@@ -31,4 +31,3 @@ class IsSecretariat(IsActiveUser):
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and is_secretariat(request.user)
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import (
     Count,
@@ -208,17 +209,33 @@ class TaskRow:
     mine: list[tuple[str, str, str]] = field(default_factory=list)  # (dept, role, role label)
     provisional: str = ""
 
+    @cached_property
+    def _by_role(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = {role: [] for role in TaskAssignment.Role.values}
+        for a in self.task.assignments.all():
+            names.setdefault(a.role, []).append(a.department.name)
+        return names
+
     @property
     def leads(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "lead"]
+        return self._by_role["lead"]
 
     @property
     def supports(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "support"]
+        return self._by_role["support"]
 
     @property
     def responsible(self) -> list[str]:
-        return [a.department.name for a in self.task.assignments.all() if a.role == "responsible"]
+        return self._by_role["responsible"]
+
+    @cached_property
+    def departments(self) -> str:
+        """牵头：市财政局；配合：市发展改革委、市农委 — the departments line of a card."""
+        return "；".join(
+            f"{label}：{'、'.join(self._by_role[role])}"
+            for role, label in TaskAssignment.Role.choices
+            if self._by_role.get(role)
+        )
 
     @property
     def my_lead(self) -> bool:

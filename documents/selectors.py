@@ -73,33 +73,15 @@ def tasks_with_departments() -> QuerySet[Task]:
 
 # --- a document's parts as values (the API's detail reads no model instances for them) -------
 
-DOCUMENT_TASK_VALUES = (
-    "id",
-    "path",
-    "heading",
-    "text",
-    "deadline_text",
-    "deadline_kind",
-    "start_on",
-    "due_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "trigger",
-    "next_due",
-    "deadline_provisional",
-)
-
 
 def task_values(document: Document) -> QuerySet:
     """The document's tasks in order, each with its departments (one query)."""
-    from tasks.selectors import assignments_json
+    from tasks.selectors import DEADLINE_VALUES, assignments_json
 
     return (
         Task.objects.filter(document=document)
         .order_by("order")
-        .values(*DOCUMENT_TASK_VALUES, departments=assignments_json())
+        .values("id", "path", "heading", "text", *DEADLINE_VALUES, departments=assignments_json())
     )
 
 

@@ -156,6 +156,20 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
+# The document's own columns that its detail adds to the list's.
+DETAIL_FIELDS = [
+    "header",
+    "addressees",
+    "signatories",
+    "public_marking",
+    "enclosure_title",
+    "body",
+    "attachments",
+    "warnings",
+    "unplaced",
+]
+
+
 class DocumentDetailSerializer(DocumentSerializer):
     outline = ClauseSerializer(source="clauses", many=True, read_only=True)
     tasks = DocumentTaskSerializer(many=True, read_only=True)
@@ -166,15 +180,7 @@ class DocumentDetailSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [
             *[f for f in DocumentSerializer.Meta.fields if f != "task_count"],
-            "header",
-            "addressees",
-            "signatories",
-            "public_marking",
-            "enclosure_title",
-            "body",
-            "attachments",
-            "warnings",
-            "unplaced",
+            *DETAIL_FIELDS,
             "outline",
             "tasks",
             "citations",
@@ -194,17 +200,7 @@ def document_detail_data(document: Document) -> dict:
 
     data = DocumentSerializer(document).data
     data.pop("task_count", None)
-    for name in (
-        "header",
-        "addressees",
-        "signatories",
-        "public_marking",
-        "enclosure_title",
-        "body",
-        "attachments",
-        "warnings",
-        "unplaced",
-    ):
+    for name in DETAIL_FIELDS:
         data[name] = getattr(document, name)
     data["outline"] = [
         {**clause, "anchor": f"c{clause['order']}"}

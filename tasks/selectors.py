@@ -72,6 +72,21 @@ def departments_from_json(text: str | None) -> list[dict]:
     return read_json_rows(text, "order")
 
 
+# A task's deadline as values (tasks.serializers.deadline_data turns them into the API's).
+DEADLINE_VALUES = (
+    "deadline_text",
+    "deadline_kind",
+    "start_on",
+    "due_on",
+    "every",
+    "by",
+    "n",
+    "unit",
+    "trigger",
+    "next_due",
+    "deadline_provisional",
+)
+
 # The columns of the task list (GET /api/tasks/), read as values: serializing model instances
 # cost more than the query (BENCHMARKS.md).
 TASK_LIST_VALUES = (
@@ -88,17 +103,7 @@ TASK_LIST_VALUES = (
     "text",
     "origin",
     "status",
-    "next_due",
-    "deadline_text",
-    "deadline_kind",
-    "start_on",
-    "due_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "trigger",
-    "deadline_provisional",
+    *DEADLINE_VALUES,
     "version",
 )
 

@@ -89,6 +89,8 @@ class ParsedTask:
     raw: str
     line: int
     origin: str = "parenthetical"
+    notes: list[str] = field(default_factory=list)
+    forwarded: bool = False  # from a forwarded (转发) higher body's text: departments as written
 
     def names(self, role: str) -> list[str]:
         return [a.name for a in self.assignments if a.role == role]
@@ -191,6 +193,25 @@ class ParsedDocument:
     unplaced: list[str] = field(default_factory=list)
     first_line: int = 0
     last_line: int = 0
+    # 转发: the forwarded text is a document of its own; ``forwarded_by`` is the index (in the
+    # issue's documents) of the notice that forwards it.
+    forwarded_by: int | None = None
+    forwards: str = ""  # on the forwarding notice: the forwarded text's title as quoted
+
+    def missing(self) -> list[str]:
+        """The parts of a 公文 (GB/T 9704-2012) this copy lacks, for the review to show."""
+        lacks = []
+        if self.number is None:
+            lacks.append("文号")
+        if not self.header and self.forwarded_by is None:
+            lacks.append("发文机关标志")
+        if not self.addressees and self.forwarded_by is None:
+            lacks.append("主送机关")
+        if not self.signatories:
+            lacks.append("署名")
+        if self.signed_on is None:
+            lacks.append("成文日期")
+        return lacks
 
 
 @dataclass

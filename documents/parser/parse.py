@@ -71,15 +71,18 @@ def parse_text(text: str) -> ParsedIssue:
     check_text(text)
     lines = split_lines(normalize(text))
     issue = _parse_issue_header(lines)
-    starts = find_document_starts(lines)
+    starts = find_document_starts(lines) or _lone_title_start(lines)
     if not starts:
-        raise ParseError("未识别到公报期次或文件（没有文号、发文机关标志或“关于……的通知”式标题）")
+        raise ParseError(
+            "未识别到公文标题（如“关于……的通知”“……实施意见”“……工作方案”），也没有文号或发文机关标志"
+        )
     first = starts[0]
     issue.toc = _parse_toc(lines[:first])
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        doc = parse_document(lines[s:end], ref_year=issue.year)
-        issue.documents.append(doc)
+        issue.documents.extend(
+            parse_documents(lines[s:end], ref_year=issue.year, index=len(issue.documents))
+        )
     return issue
 
 
@@ -124,6 +127,42 @@ def is_addressee(t: str) -> bool:
     return bool(ADDRESSEE_HINT_RE.search(who)) and (
         who.startswith("各") or "、" in who or "，" in who or "," in who or len(who) <= 30
     )
+
+
+def is_title_text(t: str) -> bool:
+    """A title of any kind of 公文 (通知, 意见, 实施意见, 方案, 办法, 规定, 决定, 通报, 批复, 函,
+    纪要, 规划, 工作要点, …), with or without 关于: short, no sentence end, ending in its kind."""
+    t = squash(t)
+    return (
+        4 <= len(t) <= 120
+        and not SENTENCE_END_RE.search(t)
+        and not re.search(r"[：:，,]$", t)
+        and bool(TITLE_END_RE.search(t))
+        and bool(re.search(r"[\u4e00-\u9fff]{4}", t))
+        and not TOC_ENTRY_RE.match(t)
+        and match_marker(t)[2] is None
+    )
+
+
+def _lone_title_start(lines: list[Line]) -> list[int]:
+    """A lone document with no 文号, header or addressee: its title near the top (a title may
+    run over up to three lines)."""
+    seen = 0
+    for i, ln in enumerate(lines):
+        if not ln.text:
+            continue
+        seen += 1
+        if seen > 15:
+            break
+        joined = ""
+        for ahead in _non_blank(lines, i, 3):
+            t = lines[ahead].text
+            if ahead != i and not is_title_fragment(t):
+                break
+            joined += squash(t)
+            if is_title_text(joined):
+                return [i]
+    return []
 
 
 def _non_blank(lines: list[Line], i: int, count: int) -> list[int]:
@@ -292,6 +331,65 @@ def is_title_fragment(t: str) -> bool:
 # --- one document ---------------------------------------------------------------------------
 
 
+# 转发: 现将《…》转发给你们 / 《…》已经国务院同意，现转发给你们 / 现转发《…》
+FORWARD_RE = re.compile(
+    r"(?P<by>[^。；;：:《》]{0,80}?)《(?P<t>[^《》]{4,160})》[^。《》]{0,40}?转发(?:给|至)?(?:你们|各|如下|你)"
+    r"|现?转发《(?P<t2>[^《》]{4,160})》"
+)
+QUOTE_RE = re.compile(r"[《》〈〉<>“”\"'‘’]")
+
+
+def _title_key(t: str) -> str:
+    return QUOTE_RE.sub("", squash(t)).replace("（", "(").replace("）", ")")
+
+
+def parse_documents(lines: list[Line], ref_year: int | None = None, index: int = 0):
+    """One document, or two when it forwards another (转发): the notice, then the forwarded
+    text as a document of its own, whose tasks keep their departments as written and are
+    marked forwarded (``index`` is the notice's place among the issue's documents)."""
+    found = _find_forwarded(lines)
+    if found is None:
+        return [parse_document(lines, ref_year=ref_year)]
+    split, title, by = found
+    notice = parse_document(lines[:split], ref_year=ref_year)
+    notice.forwards = title
+    forwarded = parse_document(lines[split:], ref_year=ref_year)
+    forwarded.forwarded_by = index
+    if not forwarded.issuer and by:
+        forwarded.issuer = by
+    for task in forwarded.tasks:
+        task.forwarded = True
+    return [notice, forwarded]
+
+
+def _find_forwarded(lines: list[Line]) -> tuple[int, str, str] | None:
+    """Where the forwarded text begins: its title printed after the forwarding sentence."""
+    for k, ln in enumerate(lines[:60]):
+        m = FORWARD_RE.search(ln.text) if "转发" in ln.text else None
+        if not m:
+            continue
+        title = m.group("t") or m.group("t2")
+        by = (m.group("by") or "").strip() if m.group("t") else ""
+        names = [p for p in re.split(r"[、，,\s]+", by) if p]
+        by = "、".join(names) if names and all(ORGAN_RE.match(p) for p in names) else ""
+        target = _title_key(title)
+        for j in range(k + 1, len(lines)):
+            if not lines[j].text:
+                continue
+            joined, end = "", j
+            while end < len(lines) and len(joined) < len(target):
+                if lines[end].text:
+                    piece = _title_key(lines[end].text)
+                    if not target.startswith(joined + piece):
+                        break
+                    joined += piece
+                end += 1
+            if joined == target:
+                return j, title, by
+        return None
+    return None
+
+
 def parse_number(text: str) -> DocumentNumber | None:
     m = NUMBER_LINE_RE.match(squash(text))
     if not m:
@@ -328,21 +426,37 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
             break
     # title lines before the number (国办发 style), the number, title lines after it
     addr_pos = None
+    byline: list[str] = []
+    consumed = pos  # index (in idx) of the first line after the title block
     for k in range(pos, min(pos + 10, len(idx))):
         t = lines[idx[k]].text
         if is_number_line(t):
             doc.number = parse_number(t)
+            consumed = k + 1
             continue
         if is_addressee(t):
             addr_pos = k
             break
-        if is_title_fragment(t):
+        complete = bool(title_parts) and is_title_text("".join(title_parts))
+        if complete and organ_names(t):
+            byline.extend(organ_names(t))  # the bodies under a title (财政部 发展改革委 人民银行)
+            consumed = k + 1
+            continue
+        if complete and DATED_RE.match(squash(t)):
+            dated = DATE_RE.search(t)  # (二○一○年四月二十六日) under the title
+            doc.signed_on = doc.signed_on or (match_date(dated) if dated else None)
+            consumed = k + 1
+            continue
+        if is_title_fragment(t) and not (title_parts and _is_marker(t)):
+            if byline or (complete and not _title_continues(t)):
+                break
             title_parts.append(t)
+            consumed = k + 1
             continue
         break
     if addr_pos is None:
-        # no addressee line: the title ends where body text begins
-        body_pos = pos + (1 if doc.number else 0) + len(title_parts)
+        # no addressee line: the title (and its byline) ends where body text begins
+        body_pos = consumed
     else:
         body_pos = addr_pos + 1
         m = ADDRESSEE_RE.match(lines[idx[addr_pos]].text)
@@ -359,6 +473,8 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     if header_bodies:
         doc.header = " ".join(header_bodies)
         doc.issuer = "、".join(header_bodies)
+    elif byline:
+        doc.issuer = "、".join(byline)
     else:
         m = re.match(r"^(?P<who>.{2,40}?)关于", doc.title)
         if m and ORGAN_RE.match(m.group("who")):
@@ -485,6 +601,14 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
         doc.enclosure_title = "".join(squash(p) for p in parts)
         return j
     return k
+
+
+DATED_RE = re.compile(rf"^[(（]{DATE_RE.pattern}[)）]$")
+
+
+def _title_continues(t: str) -> bool:
+    """A line that carries on a title that already reads complete: 的通知, （试行）, 暨…."""
+    return bool(re.match(r"^[的之（(暨和及与、〈《]", squash(t)))
 
 
 def _is_marker(t: str) -> bool:

@@ -80,6 +80,15 @@ class Document(models.Model):
     warnings = models.JSONField(_("识别警告"), default=list, blank=True)
     unplaced = models.TextField(_("未能识别的原文"), blank=True)
     first_line = models.PositiveIntegerField(_("起始行"), default=0)
+    forwarded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwarded_documents",
+        verbose_name=_("转发通知"),
+        help_text=_("本文件是被转发的上级（或不相隶属机关）文件时，转发它的通知"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,6 +110,22 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）" if self.number else self.title
+
+    @property
+    def missing_elements(self) -> list[str]:
+        """The parts of a 公文 (GB/T 9704-2012) this copy came without, for the review."""
+        lacks = []
+        if not self.number:
+            lacks.append(_("文号"))
+        if not self.header and self.forwarded_by_id is None:
+            lacks.append(_("发文机关标志"))
+        if not self.addressees and self.forwarded_by_id is None:
+            lacks.append(_("主送机关"))
+        if not self.signatories:
+            lacks.append(_("署名"))
+        if self.signed_on is None:
+            lacks.append(_("成文日期"))
+        return lacks
 
 
 class Clause(models.Model):

@@ -197,6 +197,7 @@ class ParsedDocument:
     # issue's documents) of the notice that forwards it.
     forwarded_by: int | None = None
     forwards: str = ""  # on the forwarding notice: the forwarded text's title as quoted
+    forwards_by: str = ""  # and the bodies named before the quote, when they are organs
 
     def missing(self) -> list[str]:
         """The parts of a 公文 (GB/T 9704-2012) this copy lacks, for the review to show."""

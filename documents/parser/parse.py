@@ -74,7 +74,8 @@ def parse_text(text: str) -> ParsedIssue:
     starts = find_document_starts(lines) or _lone_title_start(lines)
     if not starts:
         raise ParseError(
-            "未识别到公文标题（如“关于……的通知”“……实施意见”“……工作方案”），也没有文号或发文机关标志"
+            "未识别到公报期次或文件：没有公文标题（如“关于……的通知”“……实施意见”"
+            "“……工作方案”），也没有文号或发文机关标志"
         )
     first = starts[0]
     issue.toc = _parse_toc(lines[:first])
@@ -83,6 +84,7 @@ def parse_text(text: str) -> ParsedIssue:
         issue.documents.extend(
             parse_documents(lines[s:end], ref_year=issue.year, index=len(issue.documents))
         )
+    _link_forwarded(issue.documents)
     return issue
 
 
@@ -351,19 +353,40 @@ def parse_documents(lines: list[Line], ref_year: int | None = None, index: int =
     if found is None:
         return [parse_document(lines, ref_year=ref_year)]
     split, title, by = found
+    if split is None:  # the forwarded text starts a document of its own (its own 文号 line)
+        notice = parse_document(lines, ref_year=ref_year)
+        notice.forwards, notice.forwards_by = title, by
+        return [notice]
     notice = parse_document(lines[:split], ref_year=ref_year)
-    notice.forwards = title
+    notice.forwards, notice.forwards_by = title, by
     forwarded = parse_document(lines[split:], ref_year=ref_year)
-    forwarded.forwarded_by = index
-    if not forwarded.issuer and by:
-        forwarded.issuer = by
-    for task in forwarded.tasks:
-        task.forwarded = True
+    mark_forwarded(forwarded, index, by)
     return [notice, forwarded]
 
 
-def _find_forwarded(lines: list[Line]) -> tuple[int, str, str] | None:
-    """Where the forwarded text begins: its title printed after the forwarding sentence."""
+def mark_forwarded(doc: ParsedDocument, notice_index: int, by: str = "") -> None:
+    doc.forwarded_by = notice_index
+    if not doc.issuer and by:
+        doc.issuer = by
+    for task in doc.tasks:
+        task.forwarded = True
+
+
+def _link_forwarded(documents: list[ParsedDocument]) -> None:
+    """A notice whose forwarded text was found as the next document (it has its own 文号)."""
+    for k, doc in enumerate(documents[:-1]):
+        nxt = documents[k + 1]
+        if (
+            doc.forwards
+            and nxt.forwarded_by is None
+            and (_title_key(nxt.title) == _title_key(doc.forwards))
+        ):
+            mark_forwarded(nxt, k, doc.forwards_by)
+
+
+def _find_forwarded(lines: list[Line]) -> tuple[int | None, str, str] | None:
+    """The forwarding sentence's quoted title and bodies, and where the forwarded text begins:
+    its title printed after that sentence (None when it is not in these lines)."""
     for k, ln in enumerate(lines[:60]):
         m = FORWARD_RE.search(ln.text) if "转发" in ln.text else None
         if not m:
@@ -386,7 +409,7 @@ def _find_forwarded(lines: list[Line]) -> tuple[int, str, str] | None:
                 end += 1
             if joined == target:
                 return j, title, by
-        return None
+        return None, title, by
     return None
 
 

@@ -42,6 +42,10 @@ MILESTONE_HEADING_RE = re.compile(
     r"^(?P<name>.+?)[(（](?P<when>[^()（）]*\d{4}\s*年[^()（）]*前)[)）]$"
 )
 DASH_RE = re.compile(r"^[—－-]{1,2}\s*")
+LABELLED_RE = re.compile(
+    r"^\s*(?:牵头|配合|责任|主办|协办|参与|协助)(?:单位|部门)\s*[:：]"
+    r"|^\s*(?:完成时限|完成时间|完成期限|时限要求|时间进度|进度安排|时间节点)\s*[:：]"
+)
 QUALIFIER_RE = re.compile(
     r"^(?:两县|各县(?:[（(]区[）)])?|县级|市级|各级|市、县)(?=[\u4e00-\u9fff]{2,8}部门$)"
 )
@@ -142,8 +146,8 @@ def extract_prose_tasks(
                 names = _names(subject.group("subj")) if subject else []
                 tasks.append(_task(text, m.group("name"), clause, names or fallback, spec))
         body = clause.text
-        if not body:
-            continue
+        if not body or (clause.key in covered and LABELLED_RE.match(body)):
+            continue  # a labelled field line (完成时限：…) already closed its task
         # a dash item with a date: ——2019年9月底前,完成全市“两区”划定任务
         if DASH_RE.match(body):
             item = DASH_RE.sub("", body)

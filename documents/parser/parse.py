@@ -515,7 +515,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     covered: set[int] = set()
     doc.tasks, warns, unplaced = extract_tasks(doc.clauses, year, covered)
     dated = {t.deadline.text for t in doc.tasks if t.deadline}
-    prose = extract_prose_tasks(doc.clauses, covered, dated, year)
+    prose = extract_prose_tasks(doc.clauses, covered, dated, year, doc.tasks)
     order = {c.key: c.order for c in doc.clauses}
     doc.tasks = sorted(
         [*doc.tasks, *prose],

@@ -499,7 +499,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     elif byline:
         doc.issuer = "、".join(byline)
     else:
-        m = re.match(r"^(?P<who>.{2,40}?)关于", doc.title)
+        m = re.match(r"^(?P<who>.{2,40}?)(?:转发|批转|印发|关于)", doc.title)
         if m and ORGAN_RE.match(m.group("who")):
             doc.issuer = m.group("who")
 

@@ -28,7 +28,7 @@ from .responsibility import looks_like_department, split_names
 SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 # 各县(区)、有关部门要 / 农业部门负责 / 两县农业部门会同国土部门 / 市政府有关部门要
 _ONE = (
-    r"(?:各县[（(]区[）)]|两县|各县|县区"
+    r"(?:各[县区市][（(][\u4e00-\u9fff、]{1,6}[）)]|两县|各县|县区"
     r"|[^\x00-\x7f的由将对在以把从及其、，,。；;：:]{2,14}?(?:部门|局|委|办|政府|单位))"
 )
 SUBJECT = rf"(?P<subj>{_ONE}(?:[、和及与]{_ONE})*)"
@@ -86,7 +86,9 @@ def _names(subject: str) -> list[str]:
     names = []
     for name in split_names(subject):
         name = QUALIFIER_RE.sub("", name)
-        if looks_like_department(name) or re.fullmatch(r"各县[（(]区[）)]", name):
+        if looks_like_department(name) or re.fullmatch(
+            r"各[县区市][（(][\u4e00-\u9fff、]{1,6}[）)]", name
+        ):
             names.append(name)
     return names
 

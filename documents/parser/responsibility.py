@@ -82,8 +82,13 @@ PROTECTED_GROUPS = [
 TRAILING_ETC_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|机构)?|等)$")
 DEPT_SUFFIX_RE = re.compile(
     r"(?:局|委|办|厅|部|院|署|会|中心|政府|部门|单位|机构|分局|支行|分行|银行|协会|联合会|公司|集团|本钢|"
-    r"残联|妇联|团市委|总工会|工会|科协|法院|检察院|管委会|委员会|办公室|队|站|所|台|社|馆|校|团)$"
+    r"残联|妇联|团市委|总工会|工会|科协|法院|检察院|管委会|委员会|办公室|队|站|所|台|社|馆|校|团|"
+    r"工商联|侨联|台联|文联|社科联)$"
+    # a district or county by name (越秀区, 桓仁县, 平山区): a government of the county level
+    r"|^[\u4e00-\u9fff]{2,6}(?:区|县|自治县|县级市|旗)$"
 )
+# 各区、县级市 / 各有关区、县级市 / 各县、自治县: a level word after a 各… list is one group
+LEVEL_WORD_RE = re.compile(r"^(?:县级市|县|区|市|自治县|旗|乡|镇|乡镇|街道)(?:人民政府|政府)?$")
 GROUP_RE = re.compile(
     r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)"
 )
@@ -156,7 +161,9 @@ def split_names(text: str) -> list[str]:
             part = part[: group.start()]
         part = TRAILING_ETC_RE.sub("", part).strip()
         part = re.sub(r"^(?:由|请)", "", part)
-        if part:
+        if part and names and LEVEL_WORD_RE.match(part) and names[-1].startswith("各"):
+            names[-1] = f"{names[-1]}、{part}"
+        elif part:
             names.append(part)
         if group:
             names.append(group.group("group"))

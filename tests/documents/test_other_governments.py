@@ -313,3 +313,44 @@ def test_a_notice_that_issues_its_own_plan_is_not_a_forward():
     assert doc.enclosure_title == "某某市数字政府建设工作方案"
     assert doc.forwarded_by is None and not doc.forwards
     assert not doc.tasks[0].forwarded
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "牵头单位：市农业局，配合单位：市科协，各有关区、县级市",
+            [("市农业局", "lead"), ("市科协", "support"), ("各有关区、县级市", "support")],
+        ),
+        ("各市、县人民政府负责", [("各市、县人民政府", "responsible")]),
+        (
+            "牵头单位：市委组织部，配合单位：市财政局、平山区、桓仁满族自治县",
+            [
+                ("市委组织部", "lead"),
+                ("市财政局", "support"),
+                ("平山区", "support"),
+                ("桓仁满族自治县", "support"),
+            ],
+        ),
+        (
+            "市经贸委牵头，市工商联、市侨联配合",
+            [("市经贸委", "lead"), ("市工商联", "support"), ("市侨联", "support")],
+        ),
+    ],
+)
+def test_departments_of_every_level(content, expected):
+    got = parse_responsibility(content)
+    assert [(a.name, a.role) for a in got.assignments] == expected
+
+
+def test_the_issuer_of_a_forwarding_notice_is_the_body_that_forwards():
+    text = (
+        "某某省人民政府办公厅转发省发展改革委关于推进某某工作意见的通知\n"
+        "各市人民政府，省政府各部门：\n"
+        "　　省发展改革委《关于推进某某工作的意见》已经省政府同意，现转发给你们，请认真贯彻执行。\n"
+        "关于推进某某工作的意见\n　　一、重点任务\n"
+        "　　（一）完善制度。制定政策。（省发展改革委牵头，各市人民政府负责）\n"
+    )
+    notice, forwarded = parse_text(text).documents
+    assert notice.issuer == "某某省人民政府办公厅"
+    assert forwarded.issuer == "省发展改革委" and forwarded.tasks[0].forwarded

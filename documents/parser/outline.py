@@ -130,6 +130,11 @@ def parentheticals(text: str):
 # A labelled field standing on its own line (牵头单位：市发展改革委) or ending a paragraph
 # without parentheses (…机制。责任单位：市财政局；完成时限：2020年底前).
 LABEL_LINE_RE = re.compile(rf"^\s*(?:{LABEL_RE.pattern})")
+# The leader named beside the departments (牵头市领导：…, 牵头负责领导：…) is a person, not a
+# department: the line belongs to the labelled block but assigns nothing.
+LEADER_LINE_RE = re.compile(
+    r"^\s*(?:牵头|责任|分管|联系|包保)?(?:市|县|区)?(?:负责)?领导(?:同志)?\s*[:：]"
+)
 DEADLINE_LINE_RE = re.compile(
     r"^\s*(?:完成时限|完成时间|完成期限|时限要求|时间进度|进度安排|时间节点)\s*[:：]"
 )
@@ -150,6 +155,8 @@ def extract_tasks(
     pending: list[str] = []
     pending_keys: list[int] = []
     labels: list[ParsedClause] = []  # labelled lines waiting to close the pending text
+    leaders: list[ParsedClause] = []  # 牵头市领导：… lines beside them
+    last: ParsedClause | None = None  # the clause the labelled lines follow
 
     def numbered_heading(clause: ParsedClause) -> str:
         node: ParsedClause | None = clause
@@ -203,14 +210,21 @@ def extract_tasks(
         inner = ";".join(c.text.strip().rstrip("。；;") for c in labels)
         labels.clear()
         if pending:
-            owner_key = pending_keys[-1]
-            body = "\n".join(pending).strip()
-            resp = parse(inner, owner, raw)
-            if resp is not None:
-                close(by_key[owner_key], resp, body, raw)
+            anchor, body = by_key[pending_keys[-1]], "\n".join(pending).strip()
+        elif last is not None and last.kind != "paragraph" and last.heading:
+            # 1.地区生产总值增长8%以上。 — the item is its own heading
+            anchor, body = last, last.heading
+        else:
+            return
+        resp = parse(inner, owner, raw)
+        if resp is not None:
+            close(anchor, resp, body, raw)
 
     for clause in clauses:
         text = clause.text
+        if clause.kind == "paragraph" and LEADER_LINE_RE.match(text):
+            leaders.append(clause)
+            continue
         if (
             clause.kind == "paragraph"
             and text
@@ -218,7 +232,14 @@ def extract_tasks(
         ):
             labels.append(clause)
             continue
+        if labels:
+            covered.update(c.key for c in leaders)
+        else:  # a leader line that no department line followed is text after all
+            pending.extend(c.text for c in leaders)
+            pending_keys.extend(c.key for c in leaders)
+        leaders.clear()
         flush_labels()
+        last = clause
         if clause.kind != "paragraph":
             pending, pending_keys = [], []
         prev = 0
@@ -249,5 +270,7 @@ def extract_tasks(
         if rest:
             pending.append(rest)
             pending_keys.append(clause.key)
+    if labels:
+        covered.update(c.key for c in leaders)
     flush_labels()
     return tasks, warnings, unplaced

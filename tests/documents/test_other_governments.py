@@ -354,3 +354,34 @@ def test_the_issuer_of_a_forwarding_notice_is_the_body_that_forwards():
     notice, forwarded = parse_text(text).documents
     assert notice.issuer == "某某省人民政府办公厅"
     assert forwarded.issuer == "省发展改革委" and forwarded.tasks[0].forwarded
+
+
+def test_labelled_lines_with_the_leader_named_beside_the_departments():
+    text = (
+        "某某市人民政府关于2021年重点工作及责任分解的通知\n"
+        "各县区人民政府，市政府各部门：\n"
+        "　　现将市政府2021年重点工作任务分解下达给你们，请认真组织实施。\n"
+        "　　一、确保完成全年主要预期目标\n"
+        "　　1. 一般公共预算收入增长6%左右。\n"
+        "　　牵头负责领导：张某。\n"
+        "　　牵头责任单位：市财政局。\n"
+        "　　协同责任单位：市税务局、某某海关、市人行等，各县、市、区政府。\n"
+        "　　2.实施富民行动，加快构建共同富裕的发展格局。\n"
+        "　　牵头市领导：李某\n"
+        "　　责任单位：市发改委、市农业农村局\n"
+    )
+    (doc,) = parse_text(text).documents
+    first, second = doc.tasks
+    assert first.text == "一般公共预算收入增长6%左右"
+    assert roles(first) == [
+        ("市财政局", "lead"),
+        ("市税务局", "support"),
+        ("某某海关", "support"),
+        ("市人行", "support"),
+        ("各县、市、区政府", "support"),
+    ]
+    assert first.notes  # 市人行等, — the unnamed rest
+    assert second.text == "实施富民行动，加快构建共同富裕的发展格局"
+    assert roles(second) == [("市发改委", "responsible"), ("市农业农村局", "responsible")]
+    names = {a.name for t in doc.tasks for a in t.assignments}
+    assert not any("张某" in n or "李某" in n for n in names) and not doc.warnings

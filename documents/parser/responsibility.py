@@ -301,6 +301,7 @@ def _parse_verbs(seg: str, out: list[ParsedAssignment], notes: list[str]) -> Non
         m = VERB_RE.match(clause)
         if not m:
             if all(looks_like_department(n) for n in split_names(clause)):
+                _note_etc(clause, notes)
                 waiting.append(clause)
                 continue
             raise UnreadableResponsibility(f"无法识别的分工表述“{clause}”")

@@ -385,3 +385,15 @@ def test_labelled_lines_with_the_leader_named_beside_the_departments():
     assert roles(second) == [("市发改委", "responsible"), ("市农业农村局", "responsible")]
     names = {a.name for t in doc.tasks for a in t.assignments}
     assert not any("张某" in n or "李某" in n for n in names) and not doc.warnings
+
+
+def test_etc_in_a_list_that_waits_for_the_verb_is_noted():
+    got = parse_responsibility("区发改局牵头，区财政局、区水务局等部门，各街道办事处配合")
+    assert [(a.name, a.role) for a in got.assignments] == [
+        ("区发改局", "lead"),
+        ("区财政局", "support"),
+        ("区水务局", "support"),
+        ("各街道办事处", "support"),
+    ]
+    (note,) = got.notes
+    assert "区水务局" in note

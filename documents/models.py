@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .parser.model import missing_elements
+
 
 class GazetteIssue(models.Model):
     """公报期次: 本溪市人民政府公报2018年第6号（总第102期）."""
@@ -114,18 +116,14 @@ class Document(models.Model):
     @property
     def missing_elements(self) -> list[str]:
         """The parts of a 公文 (GB/T 9704-2012) this copy came without, for the review."""
-        lacks = []
-        if not self.number:
-            lacks.append(_("文号"))
-        if not self.header and self.forwarded_by_id is None:
-            lacks.append(_("发文机关标志"))
-        if not self.addressees and self.forwarded_by_id is None:
-            lacks.append(_("主送机关"))
-        if not self.signatories:
-            lacks.append(_("署名"))
-        if self.signed_on is None:
-            lacks.append(_("成文日期"))
-        return lacks
+        return missing_elements(
+            number=bool(self.number),
+            header=bool(self.header),
+            addressees=bool(self.addressees),
+            signatories=bool(self.signatories),
+            signed_on=self.signed_on is not None,
+            forwarded=self.forwarded_by_id is not None,
+        )
 
 
 class Clause(models.Model):

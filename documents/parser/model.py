@@ -201,18 +201,37 @@ class ParsedDocument:
 
     def missing(self) -> list[str]:
         """The parts of a 公文 (GB/T 9704-2012) this copy lacks, for the review to show."""
-        lacks = []
-        if self.number is None:
-            lacks.append("文号")
-        if not self.header and self.forwarded_by is None:
-            lacks.append("发文机关标志")
-        if not self.addressees and self.forwarded_by is None:
-            lacks.append("主送机关")
-        if not self.signatories:
-            lacks.append("署名")
-        if self.signed_on is None:
-            lacks.append("成文日期")
-        return lacks
+        return missing_elements(
+            number=bool(self.number),
+            header=bool(self.header),
+            addressees=bool(self.addressees),
+            signatories=bool(self.signatories),
+            signed_on=self.signed_on is not None,
+            forwarded=self.forwarded_by is not None,
+        )
+
+
+def missing_elements(
+    *,
+    number: bool,
+    header: bool,
+    addressees: bool,
+    signatories: bool,
+    signed_on: bool,
+    forwarded: bool,
+) -> list[str]:
+    """What a copy of a 公文 lacks: 文号, 发文机关标志, 主送机关, 署名, 成文日期. A forwarded text
+    is printed under the notice, without a header or addressees of its own."""
+    lacks = [] if number else ["文号"]
+    if not header and not forwarded:
+        lacks.append("发文机关标志")
+    if not addressees and not forwarded:
+        lacks.append("主送机关")
+    if not signatories:
+        lacks.append("署名")
+    if not signed_on:
+        lacks.append("成文日期")
+    return lacks
 
 
 @dataclass

@@ -12,6 +12,7 @@ from .deadlines import parse_deadline
 from .model import ParsedClause, ParsedTask, ParseWarning
 from .patterns import OUTLINE_MARKERS, squash
 from .responsibility import (
+    DEADLINE_LABELS,
     FIRST_IS_LEAD_RE,
     LABEL_RE,
     ROLE_WORDS_RE,
@@ -135,9 +136,7 @@ LABEL_LINE_RE = re.compile(rf"^\s*(?:{LABEL_RE.pattern})")
 LEADER_LINE_RE = re.compile(
     r"^\s*(?:牵头|责任|分管|联系|包保)?(?:市|县|区)?(?:负责)?领导(?:同志)?\s*[:：]"
 )
-DEADLINE_LINE_RE = re.compile(
-    r"^\s*(?:完成时限|完成时间|完成期限|时限要求|时间进度|进度安排|时间节点)\s*[:：]"
-)
+DEADLINE_LINE_RE = re.compile(rf"^\s*(?:{DEADLINE_LABELS})\s*[:：]")
 LABEL_TAIL_RE = re.compile(rf"(?<=[。；;])\s*(?P<tail>(?:{LABEL_RE.pattern})[^。]*。?)$")
 
 

@@ -397,20 +397,24 @@ def _find_forwarded(lines: list[Line]) -> tuple[int | None, str, str] | None:
         by = "、".join(names) if names and all(ORGAN_RE.match(p) for p in names) else ""
         target = _title_key(title)
         for j in range(k + 1, len(lines)):
-            if not lines[j].text:
-                continue
-            joined, end = "", j
-            while end < len(lines) and len(joined) < len(target):
-                if lines[end].text:
-                    piece = _title_key(lines[end].text)
-                    if not target.startswith(joined + piece):
-                        break
-                    joined += piece
-                end += 1
-            if joined == target:
+            if lines[j].text and _title_lines_end(lines, j, target, _title_key) is not None:
                 return j, title, by
         return None, title, by
     return None
+
+
+def _title_lines_end(lines: list[Line], start: int, target: str, key) -> int | None:
+    """The index after the lines from ``start`` that spell ``target`` (a title printed over
+    one or more lines, compared by ``key``), or None when they do not."""
+    joined, end = "", start
+    while end < len(lines) and len(joined) < len(target):
+        if lines[end].text:
+            piece = key(lines[end].text)
+            if not target.startswith(joined + piece):
+                return None
+            joined += piece
+        end += 1
+    return end if joined == target else None
 
 
 def parse_number(text: str) -> DocumentNumber | None:
@@ -594,19 +598,12 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
     cover = " ".join(ln.text for ln in out)
     m = ENCLOSE_RE.search(cover)
     if m:
-        target = squash(m.group("t")).replace("（", "(").replace("）", ")")
-        joined = ""
-        j = k
-        while j < len(body) and len(joined) < len(target):
-            if not body[j].text:
-                j += 1
-                continue
-            piece = squash(body[j].text).replace("（", "(").replace("）", ")")
-            if not target.startswith(joined + piece):
-                break
-            joined += piece
-            j += 1
-        if joined == target:
+
+        def key(t: str) -> str:
+            return squash(t).replace("（", "(").replace("）", ")")
+
+        j = _title_lines_end(body, k, key(m.group("t")), key)
+        if j is not None:
             doc.enclosure_title = m.group("t").strip()
             return j
     # no quoted title to match: take short title-like lines before the first paragraph

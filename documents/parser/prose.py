@@ -23,7 +23,7 @@ from datetime import date
 
 from .deadlines import parse_deadline
 from .model import DeadlineSpec, ParsedAssignment, ParsedClause, ParsedTask
-from .responsibility import looks_like_department, split_names
+from .responsibility import DEADLINE_LABELS, LABEL_RE, looks_like_department, split_names
 
 SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 # 各县(区)、有关部门要 / 农业部门负责 / 两县农业部门会同国土部门 / 市政府有关部门要
@@ -54,10 +54,7 @@ MILESTONE_HEADING_RE = re.compile(
     r"^(?P<name>.+?)[(（](?P<when>[^()（）]*\d{4}\s*年[^()（）]*前)[)）]$"
 )
 DASH_RE = re.compile(r"^[—－-]{1,2}\s*")
-LABELLED_RE = re.compile(
-    r"^\s*(?:牵头|配合|责任|主办|协办|参与|协助)(?:单位|部门)\s*[:：]"
-    r"|^\s*(?:完成时限|完成时间|完成期限|时限要求|时间进度|进度安排|时间节点)\s*[:：]"
-)
+LABELLED_RE = re.compile(rf"^\s*(?:{LABEL_RE.pattern}|(?:{DEADLINE_LABELS})\s*[:：])")
 QUALIFIER_RE = re.compile(
     r"^(?:两县|各县(?:[（(]区[）)])?|县级|市级|各级|市、县)(?=[\u4e00-\u9fff]{2,8}部门$)"
 )

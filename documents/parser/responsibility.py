@@ -58,9 +58,9 @@ VERB_RE = re.compile(
     r"(?P<how>按职责分工|按照职责分工|按职责|分别|共同|各自)?\s*"
     r"(?P<verb>牵头负责|牵头落实|牵头|负责落实|负责|抓好落实|落实|配合落实|配合|参与|协助|协同)$"
 )
-DEADLINE_LABEL_RE = re.compile(
-    r"(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间进度|进度安排|时限)\s*[:：]?\s*(?P<when>.+)$"
-)
+# Labels of a deadline field (完成时限：…), inside a parenthetical or on a line of its own.
+DEADLINE_LABELS = "完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间进度|进度安排"
+DEADLINE_LABEL_RE = re.compile(rf"(?:{DEADLINE_LABELS}|时限)\s*[:：]?\s*(?P<when>.+)$")
 # The first-listed-lead declaration (列第一位者为牵头单位 / 排在第一位的部门为牵头部门 /
 # 排在首位的为牵头单位 / 列在首位的部门为牵头部门), usually with 下同: it holds for the rest.
 FIRST_IS_LEAD_RE = re.compile(

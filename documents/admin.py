@@ -136,11 +136,35 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(ReindexesSearch, admin.ModelAdmin):
-    list_display = ["number", "title", "issuer", "issue", "signed_on", "public", "warning_count"]
-    list_filter = ["public", "issuer", "issue__year", "issue"]
+    list_display = [
+        "number",
+        "title",
+        "issuer",
+        "issue",
+        "signed_on",
+        "public",
+        "forwarded_by",
+        "missing_display",
+        "warning_count",
+    ]
+    list_filter = [
+        "public",
+        "issuer",
+        "issue__year",
+        "issue",
+        ("forwarded_by", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["number", "title", "body"]
-    list_select_related = ["issue"]
-    readonly_fields = ["warnings", "unplaced", "first_line", "created_at", "updated_at"]
+    list_select_related = ["issue", "forwarded_by"]
+    readonly_fields = [
+        "warnings",
+        "unplaced",
+        "first_line",
+        "missing_display",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["forwarded_by"]
     inlines = [CitationInline, ClauseInline]
 
     def indexed_documents(self, obj) -> list[int]:
@@ -149,6 +173,10 @@ class DocumentAdmin(ReindexesSearch, admin.ModelAdmin):
     @admin.display(description=_("警告"))
     def warning_count(self, obj):
         return len(obj.warnings or [])
+
+    @admin.display(description=_("缺少的公文要素"))
+    def missing_display(self, obj):
+        return "、".join(str(x) for x in obj.missing_elements) or "—"
 
 
 @admin.register(Citation)

@@ -39,6 +39,8 @@ def task_dict(task: Task) -> dict:
         **roles,
         "deadline": deadline_dict(task),
         "origin": task.origin,
+        "forwarded": task.forwarded,
+        "note": task.import_note,
     }
 
 
@@ -97,6 +99,7 @@ def export_issues(issues=None) -> dict:
                     "title": doc.title,
                     "signed_on": _iso(doc.signed_on),
                     "public": doc.public,
+                    "forwarded_by": doc.forwarded_by.title if doc.forwarded_by_id else None,
                     "citations": [c.number for c in doc.citations.all()],
                     "tasks": [task_dict(t) for t in doc.tasks.all()],
                 }

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.access import sees_everything
 
+from .parser.model import missing_elements
+
 
 def published_q(prefix: str = "") -> Q:
     """The one rule of what the public may read: content of a published issue. ``prefix``
@@ -108,6 +110,15 @@ class Document(models.Model):
     warnings = models.JSONField(_("识别警告"), default=list, blank=True)
     unplaced = models.TextField(_("未能识别的原文"), blank=True)
     first_line = models.PositiveIntegerField(_("起始行"), default=0)
+    forwarded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwarded_documents",
+        verbose_name=_("转发通知"),
+        help_text=_("本文件是被转发的上级（或不相隶属机关）文件时，转发它的通知"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,6 +142,18 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）" if self.number else self.title
+
+    @property
+    def missing_elements(self) -> list[str]:
+        """The parts of a 公文 (GB/T 9704-2012) this copy came without, for the review."""
+        return missing_elements(
+            number=bool(self.number),
+            header=bool(self.header),
+            addressees=bool(self.addressees),
+            signatories=bool(self.signatories),
+            signed_on=self.signed_on is not None,
+            forwarded=self.forwarded_by_id is not None,
+        )
 
 
 class Clause(models.Model):

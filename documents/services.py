@@ -286,14 +286,16 @@ def _sync_documents(
     existing = list(issue.documents.all())
     by_number = {d.number: d for d in existing if d.number}
     by_order = {d.order: d for d in existing if not d.number}
+    by_title = _unnumbered_by_title(existing)
     seen: set[int] = set()
+    stored: list[Document | None] = []  # by parse index, for the forwarded links
     next_order = max((d.order for d in existing), default=0) + 1
     for index, pd in enumerate(parsed_docs, start=1):
         number = pd.number.whole if pd.number else ""
         doc = (
             by_number.get(number)
             if number
-            else (by_order.get(index + 10000) if remove_missing else None)
+            else (by_order.get(index + 10000) if remove_missing else by_title.get(pd.title))
         )
         if number:
             other = (
@@ -311,6 +313,7 @@ def _sync_documents(
             if _document_fingerprint(pd) == _stored_fingerprint(doc):
                 report.documents_unchanged.append(label)
                 seen.add(doc.pk)
+                stored.append(doc)
                 continue
             raise GazetteImportError(
                 f"文件 {label} 已在该期中且内容不同；确认替换请加 --replace", pd.first_line
@@ -324,8 +327,10 @@ def _sync_documents(
         else:
             report.documents_changed.append(label)
         _fill_document(doc, pd, issue, order)
+        doc.forwarded_by = _forwarding_notice(pd, stored)
         doc.save()
         seen.add(doc.pk)
+        stored.append(doc)
         _sync_clauses_and_tasks(doc, pd, resolver, report, today)
         _sync_catalogue(doc, pd, resolver, report)
         _sync_citations(doc, pd, report)
@@ -339,6 +344,24 @@ def _sync_documents(
                 doc.delete()
     report.departments_created = [d.name for d in resolver.created]
     _link_citations(issue)
+
+
+def _unnumbered_by_title(existing: list[Document]) -> dict[str, Document]:
+    """Documents with no 文号 in an issue, by title: a lone document imported again (with
+    import_document) is the same document, not a new one."""
+    found: dict[str, Document] = {}
+    for d in sorted(existing, key=lambda d: d.order):
+        if not d.number:
+            found.setdefault(d.title, d)
+    return found
+
+
+def _forwarding_notice(pd: ParsedDocument, stored: list) -> Document | None:
+    """The stored notice that forwards this text (转发), when it does."""
+    if pd.forwarded_by is None:
+        return None
+    # parse indexes count every parsed document; ``stored`` has one entry per document so far
+    return stored[pd.forwarded_by] if pd.forwarded_by < len(stored) else None
 
 
 def _fill_document(doc: Document, pd: ParsedDocument, issue: GazetteIssue, order: int) -> None:
@@ -467,6 +490,8 @@ def _sync_clauses_and_tasks(
             "heading": pt.heading[:200],
             "raw": pt.raw[:500],
             "origin": pt.origin,
+            "forwarded": pt.forwarded,
+            "import_note": "；".join(pt.notes)[:500],
             "clause": by_key.get(pt.clause_key),
             **_deadline_values(pt.deadline),
         }
@@ -474,7 +499,9 @@ def _sync_clauses_and_tasks(
         if matches:
             task = matches.pop(0)
             changed = [
-                f for f in ("path", "heading", *DEADLINE_FIELDS) if getattr(task, f) != values[f]
+                f
+                for f in ("path", "heading", "forwarded", *DEADLINE_FIELDS)
+                if getattr(task, f) != values[f]
             ]
             for key, value in values.items():
                 setattr(task, key, value)

@@ -95,6 +95,11 @@ class ImportForm(forms.Form):
     replace = forms.BooleanField(
         label="替换同一期次的已有内容（保留未变任务的进展与历史）", required=False
     )
+    issue = forms.CharField(
+        label="单个文件（无公报刊头，如外地政府或上级文件）加入的期次，如 2018-6",
+        required=False,
+        max_length=20,
+    )
 
     def clean(self):
         data = super().clean()
@@ -109,6 +114,7 @@ class ConfirmImportForm(forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
     source_name = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     replace = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    issue = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
 class AssignmentAddForm(forms.Form):

@@ -39,7 +39,12 @@ from departments.models import Department, DepartmentAlias, Membership, name_key
 from departments.services import merge_department
 from documents.models import Document, GazetteIssue
 from documents.parser import ParseError, parse_text
-from documents.services import GazetteImportError, import_issue, publish_issue
+from documents.services import (
+    GazetteImportError,
+    import_document,
+    import_issue,
+    publish_issue,
+)
 from documents.sources import extract_text
 from tasks import downloads, reports
 from tasks import selectors as task_sel
@@ -638,18 +643,22 @@ def import_start(request: HttpRequest) -> HttpResponse:
             text = form.cleaned_data["text"]
             source = "粘贴文本"
         parsed = parse_text(text)
-        report = import_issue(
-            text,
-            source_name=source,
-            replace=form.cleaned_data["replace"],
-            dry_run=True,
-            user=request.user,
+        issue_key = "" if parsed.is_issue else form.cleaned_data["issue"].strip()
+        if not parsed.is_issue and not issue_key:
+            raise ParseError("这是单个文件（没有公报期次标题）：请填写它要加入的期次，如 2018-6")
+        report = _run_import(
+            text, source, form.cleaned_data["replace"], issue_key, request.user, dry_run=True
         )
     except (GazetteImportError, ParseError) as exc:
         form.add_error(None, str(exc))
         return _import_page(request, form, status=400)
     confirm = ConfirmImportForm(
-        initial={"text": text, "source_name": source, "replace": form.cleaned_data["replace"]}
+        initial={
+            "text": text,
+            "source_name": source,
+            "replace": form.cleaned_data["replace"],
+            "issue": issue_key,
+        }
     )
     known = {name_key(n) for n in Department.objects.values_list("name", flat=True)} | {
         name_key(n) for n in DepartmentAlias.objects.values_list("name", flat=True)
@@ -658,6 +667,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
     documents = [
         {
             "doc": doc,
+            "missing": doc.missing(),
+            "forwarded_by": (
+                parsed.documents[doc.forwarded_by] if doc.forwarded_by is not None else None
+            ),
             "tasks": [
                 {
                     "task": pt,
@@ -683,8 +696,18 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "documents": documents,
             "task_total": sum(len(d.tasks) for d in parsed.documents),
             "catalogue_total": sum(len(d.catalogue) for d in parsed.documents),
+            "missing_total": sum(len(d["missing"]) for d in documents),
         },
     )
+
+
+def _run_import(text, source, replace, issue_key, user, *, dry_run=False):
+    """An issue imports as itself; a lone document (no issue header) joins the issue named."""
+    if issue_key:
+        return import_document(
+            text, issue_key, source_name=source, replace=replace, dry_run=dry_run, user=user
+        )
+    return import_issue(text, source_name=source, replace=replace, dry_run=dry_run, user=user)
 
 
 @secretariat_required
@@ -696,11 +719,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "导入内容缺失，请重新上传")
         return redirect("staff:import")
     try:
-        report = import_issue(
+        report = _run_import(
             form.cleaned_data["text"],
-            source_name=form.cleaned_data["source_name"] or "网页导入",
-            replace=form.cleaned_data["replace"],
-            user=request.user,
+            form.cleaned_data["source_name"] or "网页导入",
+            form.cleaned_data["replace"],
+            form.cleaned_data["issue"].strip(),
+            request.user,
         )
     except (GazetteImportError, ParseError) as exc:
         messages.error(request, str(exc))

@@ -44,8 +44,16 @@ class TaskAdmin(ReindexesSearch, SimpleHistoryAdmin):
         "due_display",
         "status",
         "origin",
+        "forwarded",
     ]
-    list_filter = ["status", "deadline_kind", "deadline_provisional", "origin", "document__issue"]
+    list_filter = [
+        "status",
+        "deadline_kind",
+        "deadline_provisional",
+        "origin",
+        "forwarded",
+        "document__issue",
+    ]
     search_fields = ["text", "heading", "document__number", "assignments__department__name"]
     list_select_related = ["document"]
     date_hierarchy = "next_due"

@@ -147,6 +147,17 @@ class Task(models.Model):
         _("来源"), max_length=16, choices=Origin.choices, default=Origin.PARENTHETICAL
     )
     fingerprint = models.CharField(_("内容指纹"), max_length=64, db_index=True)
+    forwarded = models.BooleanField(
+        _("转发文件任务"),
+        default=False,
+        help_text=_("出自转发的上级文件，部门按原文；由秘书处在审核时决定交办哪些市级部门"),
+    )
+    import_note = models.CharField(
+        _("识别说明"),
+        max_length=500,
+        blank=True,
+        help_text=_("导入时需要审核的地方，如分工中“等”后未列明的单位"),
+    )
 
     deadline_text = models.CharField(_("时限原文"), max_length=200, blank=True)
     deadline_kind = models.CharField(

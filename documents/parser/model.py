@@ -89,6 +89,8 @@ class ParsedTask:
     raw: str
     line: int
     origin: str = "parenthetical"
+    notes: list[str] = field(default_factory=list)
+    forwarded: bool = False  # from a forwarded (转发) higher body's text: departments as written
 
     def names(self, role: str) -> list[str]:
         return [a.name for a in self.assignments if a.role == role]
@@ -191,6 +193,45 @@ class ParsedDocument:
     unplaced: list[str] = field(default_factory=list)
     first_line: int = 0
     last_line: int = 0
+    # 转发: the forwarded text is a document of its own; ``forwarded_by`` is the index (in the
+    # issue's documents) of the notice that forwards it.
+    forwarded_by: int | None = None
+    forwards: str = ""  # on the forwarding notice: the forwarded text's title as quoted
+    forwards_by: str = ""  # and the bodies named before the quote, when they are organs
+
+    def missing(self) -> list[str]:
+        """The parts of a 公文 (GB/T 9704-2012) this copy lacks, for the review to show."""
+        return missing_elements(
+            number=bool(self.number),
+            header=bool(self.header),
+            addressees=bool(self.addressees),
+            signatories=bool(self.signatories),
+            signed_on=self.signed_on is not None,
+            forwarded=self.forwarded_by is not None,
+        )
+
+
+def missing_elements(
+    *,
+    number: bool,
+    header: bool,
+    addressees: bool,
+    signatories: bool,
+    signed_on: bool,
+    forwarded: bool,
+) -> list[str]:
+    """What a copy of a 公文 lacks: 文号, 发文机关标志, 主送机关, 署名, 成文日期. A forwarded text
+    is printed under the notice, without a header or addressees of its own."""
+    lacks = [] if number else ["文号"]
+    if not header and not forwarded:
+        lacks.append("发文机关标志")
+    if not addressees and not forwarded:
+        lacks.append("主送机关")
+    if not signatories:
+        lacks.append("署名")
+    if not signed_on:
+        lacks.append("成文日期")
+    return lacks
 
 
 @dataclass

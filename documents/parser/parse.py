@@ -71,15 +71,20 @@ def parse_text(text: str) -> ParsedIssue:
     check_text(text)
     lines = split_lines(normalize(text))
     issue = _parse_issue_header(lines)
-    starts = find_document_starts(lines)
+    starts = find_document_starts(lines) or _lone_title_start(lines)
     if not starts:
-        raise ParseError("未识别到公报期次或文件（没有文号、发文机关标志或“关于……的通知”式标题）")
+        raise ParseError(
+            "未识别到公报期次或文件：没有公文标题（如“关于……的通知”“……实施意见”"
+            "“……工作方案”），也没有文号或发文机关标志"
+        )
     first = starts[0]
     issue.toc = _parse_toc(lines[:first])
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        doc = parse_document(lines[s:end], ref_year=issue.year)
-        issue.documents.append(doc)
+        issue.documents.extend(
+            parse_documents(lines[s:end], ref_year=issue.year, index=len(issue.documents))
+        )
+    _link_forwarded(issue.documents)
     return issue
 
 
@@ -124,6 +129,42 @@ def is_addressee(t: str) -> bool:
     return bool(ADDRESSEE_HINT_RE.search(who)) and (
         who.startswith("各") or "、" in who or "，" in who or "," in who or len(who) <= 30
     )
+
+
+def is_title_text(t: str) -> bool:
+    """A title of any kind of 公文 (通知, 意见, 实施意见, 方案, 办法, 规定, 决定, 通报, 批复, 函,
+    纪要, 规划, 工作要点, …), with or without 关于: short, no sentence end, ending in its kind."""
+    t = squash(t)
+    return (
+        4 <= len(t) <= 120
+        and not SENTENCE_END_RE.search(t)
+        and not re.search(r"[：:，,]$", t)
+        and bool(TITLE_END_RE.search(t))
+        and bool(re.search(r"[\u4e00-\u9fff]{4}", t))
+        and not TOC_ENTRY_RE.match(t)
+        and match_marker(t)[2] is None
+    )
+
+
+def _lone_title_start(lines: list[Line]) -> list[int]:
+    """A lone document with no 文号, header or addressee: its title near the top (a title may
+    run over up to three lines)."""
+    seen = 0
+    for i, ln in enumerate(lines):
+        if not ln.text:
+            continue
+        seen += 1
+        if seen > 15:
+            break
+        joined = ""
+        for ahead in _non_blank(lines, i, 3):
+            t = lines[ahead].text
+            if ahead != i and not is_title_fragment(t):
+                break
+            joined += squash(t)
+            if is_title_text(joined):
+                return [i]
+    return []
 
 
 def _non_blank(lines: list[Line], i: int, count: int) -> list[int]:
@@ -292,6 +333,90 @@ def is_title_fragment(t: str) -> bool:
 # --- one document ---------------------------------------------------------------------------
 
 
+# 转发: 现将《…》转发给你们 / 《…》已经国务院同意，现转发给你们 / 现转发《…》
+FORWARD_RE = re.compile(
+    r"(?P<by>[^。；;：:《》]{0,80}?)《(?P<t>[^《》]{4,160})》[^。《》]{0,40}?转发(?:给|至)?(?:你们|各|如下|你)"
+    r"|现?转发《(?P<t2>[^《》]{4,160})》"
+)
+QUOTE_RE = re.compile(r"[《》〈〉<>“”\"'‘’]")
+
+
+def _title_key(t: str) -> str:
+    return QUOTE_RE.sub("", squash(t)).replace("（", "(").replace("）", ")")
+
+
+def parse_documents(lines: list[Line], ref_year: int | None = None, index: int = 0):
+    """One document, or two when it forwards another (转发): the notice, then the forwarded
+    text as a document of its own, whose tasks keep their departments as written and are
+    marked forwarded (``index`` is the notice's place among the issue's documents)."""
+    found = _find_forwarded(lines)
+    if found is None:
+        return [parse_document(lines, ref_year=ref_year)]
+    split, title, by = found
+    if split is None:  # the forwarded text starts a document of its own (its own 文号 line)
+        notice = parse_document(lines, ref_year=ref_year)
+        notice.forwards, notice.forwards_by = title, by
+        return [notice]
+    notice = parse_document(lines[:split], ref_year=ref_year)
+    notice.forwards, notice.forwards_by = title, by
+    forwarded = parse_document(lines[split:], ref_year=ref_year)
+    mark_forwarded(forwarded, index, by)
+    return [notice, forwarded]
+
+
+def mark_forwarded(doc: ParsedDocument, notice_index: int, by: str = "") -> None:
+    doc.forwarded_by = notice_index
+    if not doc.issuer and by:
+        doc.issuer = by
+    for task in doc.tasks:
+        task.forwarded = True
+
+
+def _link_forwarded(documents: list[ParsedDocument]) -> None:
+    """A notice whose forwarded text was found as the next document (it has its own 文号)."""
+    for k, doc in enumerate(documents[:-1]):
+        nxt = documents[k + 1]
+        if (
+            doc.forwards
+            and nxt.forwarded_by is None
+            and (_title_key(nxt.title) == _title_key(doc.forwards))
+        ):
+            mark_forwarded(nxt, k, doc.forwards_by)
+
+
+def _find_forwarded(lines: list[Line]) -> tuple[int | None, str, str] | None:
+    """The forwarding sentence's quoted title and bodies, and where the forwarded text begins:
+    its title printed after that sentence (None when it is not in these lines)."""
+    for k, ln in enumerate(lines[:60]):
+        m = FORWARD_RE.search(ln.text) if "转发" in ln.text else None
+        if not m:
+            continue
+        title = m.group("t") or m.group("t2")
+        by = (m.group("by") or "").strip() if m.group("t") else ""
+        names = [p for p in re.split(r"[、，,\s]+", by) if p]
+        by = "、".join(names) if names and all(ORGAN_RE.match(p) for p in names) else ""
+        target = _title_key(title)
+        for j in range(k + 1, len(lines)):
+            if lines[j].text and _title_lines_end(lines, j, target, _title_key) is not None:
+                return j, title, by
+        return None, title, by
+    return None
+
+
+def _title_lines_end(lines: list[Line], start: int, target: str, key) -> int | None:
+    """The index after the lines from ``start`` that spell ``target`` (a title printed over
+    one or more lines, compared by ``key``), or None when they do not."""
+    joined, end = "", start
+    while end < len(lines) and len(joined) < len(target):
+        if lines[end].text:
+            piece = key(lines[end].text)
+            if not target.startswith(joined + piece):
+                return None
+            joined += piece
+        end += 1
+    return end if joined == target else None
+
+
 def parse_number(text: str) -> DocumentNumber | None:
     m = NUMBER_LINE_RE.match(squash(text))
     if not m:
@@ -328,21 +453,37 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
             break
     # title lines before the number (国办发 style), the number, title lines after it
     addr_pos = None
+    byline: list[str] = []
+    consumed = pos  # index (in idx) of the first line after the title block
     for k in range(pos, min(pos + 10, len(idx))):
         t = lines[idx[k]].text
         if is_number_line(t):
             doc.number = parse_number(t)
+            consumed = k + 1
             continue
         if is_addressee(t):
             addr_pos = k
             break
-        if is_title_fragment(t):
+        complete = bool(title_parts) and is_title_text("".join(title_parts))
+        if complete and organ_names(t):
+            byline.extend(organ_names(t))  # the bodies under a title (财政部 发展改革委 人民银行)
+            consumed = k + 1
+            continue
+        if complete and DATED_RE.match(squash(t)):
+            dated = DATE_RE.search(t)  # (二○一○年四月二十六日) under the title
+            doc.signed_on = doc.signed_on or (match_date(dated) if dated else None)
+            consumed = k + 1
+            continue
+        if is_title_fragment(t) and not (title_parts and _is_marker(t)):
+            if byline or (complete and not _title_continues(t)):
+                break
             title_parts.append(t)
+            consumed = k + 1
             continue
         break
     if addr_pos is None:
-        # no addressee line: the title ends where body text begins
-        body_pos = pos + (1 if doc.number else 0) + len(title_parts)
+        # no addressee line: the title (and its byline) ends where body text begins
+        body_pos = consumed
     else:
         body_pos = addr_pos + 1
         m = ADDRESSEE_RE.match(lines[idx[addr_pos]].text)
@@ -359,8 +500,10 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     if header_bodies:
         doc.header = " ".join(header_bodies)
         doc.issuer = "、".join(header_bodies)
+    elif byline:
+        doc.issuer = "、".join(byline)
     else:
-        m = re.match(r"^(?P<who>.{2,40}?)关于", doc.title)
+        m = re.match(r"^(?P<who>.{2,40}?)(?:转发|批转|印发|关于)", doc.title)
         if m and ORGAN_RE.match(m.group("who")):
             doc.issuer = m.group("who")
 
@@ -376,7 +519,7 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     covered: set[int] = set()
     doc.tasks, warns, unplaced = extract_tasks(doc.clauses, year, covered)
     dated = {t.deadline.text for t in doc.tasks if t.deadline}
-    prose = extract_prose_tasks(doc.clauses, covered, dated, year)
+    prose = extract_prose_tasks(doc.clauses, covered, dated, year, doc.tasks)
     order = {c.key: c.order for c in doc.clauses}
     doc.tasks = sorted(
         [*doc.tasks, *prose],
@@ -455,19 +598,12 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
     cover = " ".join(ln.text for ln in out)
     m = ENCLOSE_RE.search(cover)
     if m:
-        target = squash(m.group("t")).replace("（", "(").replace("）", ")")
-        joined = ""
-        j = k
-        while j < len(body) and len(joined) < len(target):
-            if not body[j].text:
-                j += 1
-                continue
-            piece = squash(body[j].text).replace("（", "(").replace("）", ")")
-            if not target.startswith(joined + piece):
-                break
-            joined += piece
-            j += 1
-        if joined == target:
+
+        def key(t: str) -> str:
+            return squash(t).replace("（", "(").replace("）", ")")
+
+        j = _title_lines_end(body, k, key(m.group("t")), key)
+        if j is not None:
             doc.enclosure_title = m.group("t").strip()
             return j
     # no quoted title to match: take short title-like lines before the first paragraph
@@ -485,6 +621,14 @@ def _after_signature(doc: ParsedDocument, body: list[Line], k: int, out: list[Li
         doc.enclosure_title = "".join(squash(p) for p in parts)
         return j
     return k
+
+
+DATED_RE = re.compile(rf"^[(（]{DATE_RE.pattern}[)）]$")
+
+
+def _title_continues(t: str) -> bool:
+    """A line that carries on a title that already reads complete: 的通知, （试行）, 暨…."""
+    return bool(re.match(r"^[的之（(暨和及与、〈《]", squash(t)))
 
 
 def _is_marker(t: str) -> bool:

@@ -29,14 +29,14 @@ CITATION_LEAD_RE = re.compile(
 QUOTED_TITLE_BEFORE_RE = re.compile(r"《(?P<title>[^《》]{2,160})》\s*$")
 
 DATE_RE = re.compile(
-    r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+    r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
 DATE_LINE_RE = re.compile(rf"^{DATE_RE.pattern}$")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 HEADER_LINE_RE = re.compile(r"^(?P<body>.{2,60}?)\s*文\s*件$")
 ORGAN_SUFFIX = (
-    r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|管理委员会|局|委|厅|部|院|署|办|总局|中心|银行|支行|"
+    r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|管理委员会|局|委|厅|部|院|署|办|总局|中心|银行|支行|分行|"
     r"分局|协会|联合会|集团|公司|法院|检察院|党委|市委|省委|县委|区委)"
 )
 ORGAN_RE = re.compile(rf"^[\u4e00-\u9fff（）()·]{{2,40}}?{ORGAN_SUFFIX}$")
@@ -79,6 +79,7 @@ WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 
 _CN_DIGITS = {
     "〇": 0,
+    "○": 0,
     "零": 0,
     "一": 1,
     "二": 2,

@@ -8,7 +8,10 @@ department or states a goal:
 - a dated duty: …于2018年9月30日前报市财政局备案 / 每年9月30日前将…报送 / 每季度末向…上报, whose
   department is the sentence's subject, or the previous sentence's in the same paragraph;
 - a dated milestone: a heading with its date ((三)检查验收阶段(2019年12月底前)) or a dash item
-  (——2019年9月底前,完成全市“两区”划定任务).
+  (——2019年9月底前,完成全市“两区”划定任务; ——2018年,完成…工作), one per date when an item
+  names several (…任务,2019年底前逐级完成划定验收工作);
+- a rule relative to an event: …自作出行政决定之日起7个工作日内上网公开, 24小时内召开新闻发布会;
+  inside a parenthetical task's text its department is that parenthetical's.
 
 Goal statements (到2020年…达到…, 主要目标) are not duties.
 """
@@ -16,15 +19,16 @@ Goal statements (到2020年…达到…, 主要目标) are not duties.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .deadlines import parse_deadline
 from .model import DeadlineSpec, ParsedAssignment, ParsedClause, ParsedTask
-from .responsibility import looks_like_department, split_names
+from .responsibility import DEADLINE_LABELS, LABEL_RE, looks_like_department, split_names
 
 SENTENCE_RE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 # 各县(区)、有关部门要 / 农业部门负责 / 两县农业部门会同国土部门 / 市政府有关部门要
 _ONE = (
-    r"(?:各县[（(]区[）)]|两县|各县|县区"
+    r"(?:各[县区市][（(][\u4e00-\u9fff、]{1,6}[）)]|两县|各县|县区"
     r"|[^\x00-\x7f的由将对在以把从及其、，,。；;：:]{2,14}?(?:部门|局|委|办|政府|单位))"
 )
 SUBJECT = rf"(?P<subj>{_ONE}(?:[、和及与]{_ONE})*)"
@@ -36,12 +40,21 @@ INNER_SUBJECT_RE = re.compile(
     rf"[,，]{SUBJECT}(?:要|应当|应|须|必须|负责|牵头|会同|每年|每季度|于)"
 )
 DUTY_VERB_RE = re.compile(r"^(?:负责|牵头)")
-ACTION_RE = re.compile(r"报送|上报|报|完成|制定|设立|建立|公开|公布|提交|备案|开展|汇报|通报|组织")
+ACTION_RE = re.compile(
+    r"报送|上报|报|完成|制定|设立|建立|公开|公布|提交|备案|开展|汇报|通报|组织|发布|召开|答复"
+)
+# Where a sentence or dash item names a second date: …划定任务,2019年底前逐级完成…
+NEXT_DATE_RE = re.compile(
+    r"[,，](?=\s*(?:\d{4}\s*年|\d{1,3}\s*(?:个)?(?:工作日|自然日|小时|日|天)\s*(?:内|之内|以内)))"
+)
+# ——2018年,完成水稻生产功能区划定和上图入库工作: the year is the deadline
+YEAR_ITEM_RE = re.compile(r"^(?P<y>\d{4})\s*年\s*[,，]\s*(?:完成|实现|建成|全面完成|基本完成)")
 GOAL_RE = re.compile(r"^(?:到|至)\s*\d{4}\s*年|达到|目标")
 MILESTONE_HEADING_RE = re.compile(
     r"^(?P<name>.+?)[(（](?P<when>[^()（）]*\d{4}\s*年[^()（）]*前)[)）]$"
 )
 DASH_RE = re.compile(r"^[—－-]{1,2}\s*")
+LABELLED_RE = re.compile(rf"^\s*(?:{LABEL_RE.pattern}|(?:{DEADLINE_LABELS})\s*[:：])")
 QUALIFIER_RE = re.compile(
     r"^(?:两县|各县(?:[（(]区[）)])?|县级|市级|各级|市、县)(?=[\u4e00-\u9fff]{2,8}部门$)"
 )
@@ -70,14 +83,24 @@ def _names(subject: str) -> list[str]:
     names = []
     for name in split_names(subject):
         name = QUALIFIER_RE.sub("", name)
-        if looks_like_department(name) or re.fullmatch(r"各县[（(]区[）)]", name):
+        if looks_like_department(name) or re.fullmatch(
+            r"各[县区市][（(][\u4e00-\u9fff、]{1,6}[）)]", name
+        ):
             names.append(name)
     return names
 
 
-def _deadline(text: str, ref_year: int | None) -> DeadlineSpec | None:
+def _deadline(text: str, ref_year: int | None, relative: bool = False) -> DeadlineSpec | None:
     spec = parse_deadline(text, ref_year=ref_year, strict=True)
-    if spec is None or spec.kind not in ("due", "recurring"):
+    if spec is not None and relative and spec.kind == "relative":
+        return spec
+    if spec is None:
+        m = YEAR_ITEM_RE.match(text)
+        if m:
+            year = int(m.group("y"))
+            return DeadlineSpec(kind="due", text=f"{year}年", due=date(year, 12, 31))
+        return None
+    if spec.kind not in ("due", "recurring"):
         return None
     if spec.kind == "due" and "前" not in spec.text and "底" not in spec.text:
         return None
@@ -112,14 +135,23 @@ def extract_prose_tasks(
     covered: set[int],
     paren_deadline_texts: set[str],
     ref_year: int | None,
+    paren_tasks: list[ParsedTask] | None = None,
 ) -> list[ParsedTask]:
     """Prose duties of a document's outline.
 
     ``covered`` are the keys of clauses whose text a parenthetical task already took (their
     duty sentences are that task's), ``paren_deadline_texts`` the deadline phrases those tasks
-    already carry, so the same date does not become a second task.
+    already carry, so the same date does not become a second task; ``paren_tasks`` those
+    tasks, whose departments carry a rule written inside their text.
     """
     by_key = {c.key: c for c in clauses}
+    # Rules relative to an event (…之日起7个工作日内公开) are duties in an opinion or notice; in
+    # articles (第一条…: 办法, 规则, 细则) they are standing procedure, not tasks to follow up.
+    relative = not any(c.kind == "article" for c in clauses)
+    paren_names: dict[int, list[list[str]]] = {}
+    for t in paren_tasks or []:
+        if t.raw and not t.raw.startswith(("牵头", "配合", "责任")):
+            paren_names.setdefault(t.clause_key, []).append([a.name for a in t.assignments])
     fallback = default_department(clauses)
     tasks: list[ParsedTask] = []
 
@@ -142,19 +174,23 @@ def extract_prose_tasks(
                 names = _names(subject.group("subj")) if subject else []
                 tasks.append(_task(text, m.group("name"), clause, names or fallback, spec))
         body = clause.text
-        if not body:
-            continue
+        if not body or (clause.key in covered and LABELLED_RE.match(body)):
+            continue  # a labelled field line (完成时限：…) already closed its task
         # a dash item with a date: ——2019年9月底前,完成全市“两区”划定任务
         if DASH_RE.match(body):
-            item = DASH_RE.sub("", body)
-            spec = _deadline(item, ref_year)
-            if spec and ACTION_RE.search(item) and not re.match(r"^(?:到|至|从)", item):
-                subject = SUBJECT_RE.match(item)
-                names = _names(subject.group("subj")) if subject else []
-                tasks.append(_task(item, heading_of(clause), clause, names or fallback, spec))
+            whole = DASH_RE.sub("", body)
+            if re.match(r"^(?:到|至|从)", whole):
+                continue
+            subject = SUBJECT_RE.match(whole)
+            names = _names(subject.group("subj")) if subject else []
+            for item in _pieces(whole):
+                spec = _deadline(item, ref_year)
+                if spec and ACTION_RE.search(item):
+                    tasks.append(_task(item, heading_of(clause), clause, names or fallback, spec))
             continue
         subject_names: list[str] = []
-        for sentence in SENTENCE_RE.findall(_without_parentheticals(body)):
+        hints = paren_names.get(clause.key, [])
+        for sentence, hint in _sentences(body, hints):
             sentence = sentence.strip()
             if not sentence:
                 continue
@@ -169,9 +205,12 @@ def extract_prose_tasks(
                     subject_names = names
             if GOAL_RE.search(sentence[:12]):
                 continue
-            spec = _deadline(sentence, ref_year)
+            spec = _deadline(sentence, ref_year, relative=relative)
+            pieces = _pieces(sentence) if spec is not None and spec.kind == "relative" else []
             if spec is not None:
-                if spec.text in paren_deadline_texts or not ACTION_RE.search(sentence):
+                if not ACTION_RE.search(sentence) or (
+                    spec.text in paren_deadline_texts and len(pieces) < 2
+                ):
                     continue
                 inner = [
                     m
@@ -184,8 +223,19 @@ def extract_prose_tasks(
                     if joint:
                         names += _names(joint.group("with"))
                     subject_names = names or subject_names
-                names = subject_names or fallback
-                tasks.append(_task(sentence, heading_of(clause), clause, names, spec))
+                trigger = None
+                pieces = pieces if len(pieces) > 1 else [sentence]
+                for piece in pieces:
+                    each = _deadline(piece, ref_year, relative=True) if len(pieces) > 1 else spec
+                    if each is None:
+                        continue
+                    if each.kind == "relative":  # 5小时内发布,24小时内召开: one event
+                        each.trigger = each.trigger or trigger
+                        trigger = each.trigger
+                    if each.text in paren_deadline_texts or not ACTION_RE.search(piece):
+                        continue
+                    names = subject_names or hint or fallback
+                    tasks.append(_task(piece, heading_of(clause), clause, names, each))
                 continue
             if clause.key in covered or not subject:
                 continue
@@ -200,5 +250,25 @@ def extract_prose_tasks(
     return tasks
 
 
+PAREN_DUTY_RE = re.compile(r"[(（][^()（）]*(?:牵头|负责|配合|责任)[^()（）]*[)）]")
+
+
 def _without_parentheticals(text: str) -> str:
-    return re.sub(r"[(（][^()（）]*(?:牵头|负责|配合|责任)[^()（）]*[)）]", "。", text)
+    return PAREN_DUTY_RE.sub("。", text)
+
+
+def _sentences(body: str, hints: list[list[str]]):
+    """(sentence, departments of the parenthetical that closes it, or []) of a clause's text."""
+    start = 0
+    for k, m in enumerate(PAREN_DUTY_RE.finditer(body)):
+        hint = hints[k] if k < len(hints) else []
+        for sentence in SENTENCE_RE.findall(body[start : m.start()]):
+            yield sentence, hint
+        start = m.end()
+    for sentence in SENTENCE_RE.findall(body[start:]):
+        yield sentence, []
+
+
+def _pieces(text: str) -> list[str]:
+    """A duty that names a second date splits there: one milestone per date."""
+    return [p.strip() for p in NEXT_DATE_RE.split(text) if p.strip()]

@@ -110,7 +110,7 @@ def test_only_the_secretariat_imports_and_publishes(seed, client_for):
         format="json",
     )
     assert dry.status_code == 200, dry.json()
-    assert dry.json()["dry_run"] and dry.json()["tasks_added"] == 104  # 87 parenthetical + 17 prose
+    assert dry.json()["dry_run"] and dry.json()["tasks_added"] == 109  # 87 parenthetical + 22 prose
     assert GazetteIssue.objects.count() == 1
 
 

@@ -85,7 +85,7 @@ def test_replace_keeps_progress_of_unchanged_tasks_and_reports_changes(
 
 def test_dry_run_writes_nothing(seed_text):
     report = import_issue(seed_text, dry_run=True)
-    assert report.dry_run and report.tasks_added == 104 and report.catalogue_rows == 37
+    assert report.dry_run and report.tasks_added == 109 and report.catalogue_rows == 37
     assert counts() == (0, 0, 0, 0, 0, 0)
     assert not ImportRun.objects.exists()
 
@@ -139,7 +139,7 @@ def run_command(*args):
 
 def test_import_and_export_commands(tmp_path):
     out = run_command("import_gazette", str(SEED_PATH), "--publish")
-    assert "2018-6：已创建，已发布" in out and "任务：新增 104" in out
+    assert "2018-6：已创建，已发布" in out and "任务：新增 109" in out
     exported = json.loads(run_command("export_gazette", "--issue", "2018-6", "--format", "json"))
     (issue,) = exported["issues"]
     assert set(issue) >= {
@@ -165,7 +165,7 @@ def test_import_and_export_commands(tmp_path):
         "from",
     }
     assert set(issue["catalogue"][0]["rule"]) >= {"kind", "n", "from"}
-    assert sum(len(d["tasks"]) for d in issue["documents"]) == 104
+    assert sum(len(d["tasks"]) for d in issue["documents"]) == 109
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,9 @@ TRUTH = [
     ("本政发〔2018〕13号", "三.(一)", "due", "2018-09-30", ["各县区政府"]),
     ("本政发〔2018〕13号", "三.(一)", "recurring", "09-30", ["各县区政府"]),
     ("本政发〔2018〕13号", "三.(一)", "recurring", "12-15", ["各县区政府"]),
+    ("本政办发〔2018〕51号", "四.(二)", "due", "2018-12-31", ["市农委"]),  # ——2018年,完成…
     ("本政办发〔2018〕51号", "四.(二)", "due", "2019-09-30", ["市农委"]),
+    ("本政办发〔2018〕51号", "四.(二)", "due", "2019-12-31", ["市农委"]),  # 2019年底前逐级…
     ("本政办发〔2018〕51号", "五.(一)", "due", "2018-06-30", ["市农委"]),
     ("本政办发〔2018〕51号", "五.(二)", "due", "2019-09-30", ["市农委"]),
     ("本政办发〔2018〕51号", "五.(二)", "recurring", None, ["市农委", "市国土资源局"]),
@@ -27,8 +29,11 @@ TRUTH = [
     ("本政办发〔2018〕51号", "六.(二)", None, None, ["市财政局"]),
     ("本政办发〔2018〕51号", "六.(二)", None, None, ["市水务局"]),
     ("本政办发〔2018〕51号", "六.(二)", None, None, ["市统计局"]),
+    ("本政办发〔2018〕68号", "三.(四)", "relative", None, ["市卫生计生委"]),  # 24小时内召开…
     ("本政办发〔2018〕68号", "四.(一)", "due", "2018-09-30", ["市政府相关部门"]),
     ("本政办发〔2018〕68号", "四.(二)", "due", "2018-10-31", ["各县区政府", "有关部门"]),
+    ("本政办发〔2018〕69号", "二.(四)", "relative", None, ["有关部门"]),  # 20个工作日内
+    ("本政办发〔2018〕69号", "二.(四)", "relative", None, ["有关部门"]),  # 7个工作日内
     (
         "本政办发〔2018〕69号",
         "三.(二)",
@@ -64,6 +69,28 @@ def test_prose_duties_precision_and_recall(seed_export, capsys):
         )
     assert precision == 1.0
     assert recall >= 0.9
+    assert len(hits) >= 22  # issue 16: the milestones and relative rules below are found
+
+
+def test_milestones_of_their_own_and_rules_relative_to_an_event(seed_export):
+    tasks = prose_tasks(seed_export)
+    rice = next(t for _, t in tasks if t["text"].startswith("2018年,完成水稻生产功能区划定"))
+    assert rice["deadline"]["due"] == "2018-12-31" and rice["path"] == "四.(二)"
+    accept = next(t for _, t in tasks if t["text"].startswith("2019年底前逐级完成划定验收工作"))
+    assert accept["deadline"]["due"] == "2019-12-31"
+    task_force = next(t for _, t in tasks if t["text"].startswith("2019年9月底前,完成全市"))
+    assert "验收" not in task_force["text"]  # no longer folded into the September milestone
+    press = next(t for _, t in tasks if t["text"].startswith("24小时内召开新闻发布会"))
+    d = press["deadline"]
+    assert (d["kind"], d["n"], d["unit"]) == ("relative", 24, "hours")
+    assert d["from"] == "重大突发公共卫生事件" and press["responsible"] == ["市卫生计生委"]
+    relative = [
+        t["deadline"] for n, t in tasks if n == "本政办发〔2018〕69号" and t["path"] == "二.(四)"
+    ]
+    assert [(d["n"], d["unit"], d["from"]) for d in relative] == [
+        (20, "working_days", "政府信息形成或变更之日"),
+        (7, "working_days", "作出行政决定之日"),
+    ]
 
 
 def test_the_issue_examples(seed_export):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('departments', '0003_role_groups'),
         ('documents', '0002_issue_pdf'),
-        ('tasks', '0007_reminders'),
+        ('tasks', '0008_task_forwarded_import_note'),
     ]
 
     operations = [

@@ -100,7 +100,7 @@ def populate(n_tasks: int) -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:  # as autovacuum would, after a bulk load
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     supervisor = User.objects.create_user("bench-supervisor")
     supervisor.groups.add(Group.objects.get(name="supervisor"))
     staff = User.objects.create_user("bench-staff")

@@ -246,6 +246,26 @@ class TaskRow:
     def my_lead(self) -> bool:
         return any(role == "lead" for _, role, _ in self.mine)
 
+    @property
+    def title(self) -> str:
+        return self.task.heading or clip(self.task.text, 40)
+
+    @property
+    def excerpt(self) -> str:
+        """The text under a heading (none when the text is the title)."""
+        return clip(self.task.text, 90) if self.task.heading else ""
+
+    @property
+    def source(self) -> str:
+        doc = self.task.document
+        where = clip(doc.number or doc.title, 30)
+        return f"{where} · {self.task.path}" if self.task.path else where
+
+
+def clip(text: str, n: int) -> str:
+    """As the truncatechars filter: at most n characters, the last an ellipsis."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
 
 def task_rows(
     tasks, today: date, calendar: WorkCalendar, mine_ids: frozenset[int] = frozenset()

@@ -7,6 +7,7 @@ from datetime import date
 from factories import AssignmentFactory, TaskFactory
 
 from documents.models import GazetteIssue
+from documents.search import index_issue
 from tasks.models import Task
 
 # A plain autumn week (no holidays): Friday 2024-11-01, due dates around it.
@@ -22,7 +23,8 @@ def task_due(due: date | None, *departments, status=Task.Status.OPEN, heading: s
     issue = task.document.issue
     if issue.status != GazetteIssue.Status.PUBLISHED:
         issue.status = GazetteIssue.Status.PUBLISHED
-        issue.save()  # save(), so the search index follows as it does on publishing
+        issue.save()
+    index_issue(issue)  # the search index follows, as publish_issue has it
     for order, dept in enumerate(departments):
         AssignmentFactory(
             task=task, department=dept, role="lead" if order == 0 else "support", order=order

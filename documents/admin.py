@@ -89,7 +89,7 @@ class GazetteIssueAdmin(ReindexesSearch, admin.ModelAdmin):
     def _pdf_href(obj) -> str:
         """Stored files are not served from MEDIA_URL (uploads are evidence, served only
         through views that check permissions); a published issue's PDF has its public URL."""
-        if obj.status != obj.Status.PUBLISHED:
+        if not obj.is_published:
             return ""
         return reverse("issue-pdf", kwargs={"year": obj.year, "number": obj.number})
 

@@ -184,7 +184,7 @@ def _import_issue_once(
             issue.source_sha256 = digest
             issue.save()
             _sync_documents(issue, parsed.documents, report, today, remove_missing=True)
-        if publish and issue.status != GazetteIssue.Status.PUBLISHED:
+        if publish and not issue.is_published:
             publish_issue(issue)
             report.published = True
         _finish(issue, source_name, digest, report, user)

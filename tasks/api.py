@@ -59,9 +59,9 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         """The list as values (selectors.task_list_values): one query for the page and its
         departments, no model instances; the same JSON as TaskSerializer."""
-        qs = selectors.task_list_values(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(task_list_data(page, current_day()))
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(selectors.task_list_values(qs, current_day()))
+        return self.get_paginated_response(task_list_data(page))
 
     def get_serializer_class(self):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer

@@ -12,7 +12,9 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -97,7 +99,6 @@ TASK_LIST_VALUES = (
     "document__slug",
     "document__issue__year",
     "document__issue__number",
-    "document__issue__status",
     "path",
     "heading",
     "text",
@@ -108,9 +109,14 @@ TASK_LIST_VALUES = (
 )
 
 
-def task_list_values(qs: QuerySet[Task]) -> QuerySet:
-    """The task list's rows as dicts, with their departments, in one query."""
-    return qs.values(*TASK_LIST_VALUES, departments=assignments_json())
+def task_list_values(qs: QuerySet[Task], today: date) -> QuerySet:
+    """The task list's rows as dicts, with their departments and whether each is overdue
+    (overdue_q, in SQL), in one query."""
+    return qs.values(
+        *TASK_LIST_VALUES,
+        departments=assignments_json(),
+        overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
+    )
 
 
 def tasks_for(user) -> QuerySet[Task]:

@@ -2,8 +2,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from documents.models import GazetteIssue
-
 from .calendars import provisional_note
 from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
 from .selectors import departments_from_json
@@ -112,9 +110,9 @@ def deadline_data(row: dict, note) -> dict:
     }
 
 
-def task_list_data(rows, today) -> list[dict]:
+def task_list_data(rows) -> list[dict]:
     """TaskSerializer's output for rows of tasks.selectors.task_list_values (the list's fast
-    path; a test holds the two equal). ``overdue`` is Task.is_overdue on the row's values."""
+    path; a test holds the two equal)."""
     note = provisional_notes()
     out = []
     for r in rows:
@@ -133,10 +131,7 @@ def task_list_data(rows, today) -> list[dict]:
                 "origin": r["origin"],
                 "status": r["status"],
                 "next_due": _iso(next_due),
-                "overdue": r["status"] != Task.Status.DONE
-                and next_due is not None
-                and next_due < today
-                and r["document__issue__status"] == GazetteIssue.Status.PUBLISHED,
+                "overdue": bool(r["overdue"]),
                 "deadline": deadline_data(r, note),
                 "assignments": departments_from_json(r["departments"]),
                 "version": r["version"],

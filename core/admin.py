@@ -76,9 +76,8 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def run_now_view(self, request, name: str):
         """POST: queue one scheduled job now (in-process when there is no broker)."""
+        from celery import current_app as celery_app
         from django.conf import settings
-
-        from benxi_gazette.celery import app as celery_app
 
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:core_jobrun_changelist"))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery import current_app as celery_app
 from celery.schedules import crontab
 from celery.schedules import schedule as interval
 from django.conf import settings
 from django.utils import timezone
-
-from benxi_gazette.celery import app as celery_app
 
 WEEKDAYS = {
     "0": "日", "sun": "日", "1": "一", "mon": "一", "2": "二", "tue": "二", "3": "三", "wed": "三",

@@ -7,11 +7,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.permissions import ReadOnlyOrSecretariat
-from tasks.permissions import IsActiveUser
-
 from .access import is_secretariat, is_supervisor, roles
 from .models import Department, Role
+from .permissions import IsActiveUser, ReadOnlyOrSecretariat
 from .serializers import DepartmentSerializer, MergeSerializer, MeSerializer
 from .services import merge_department
 

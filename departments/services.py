@@ -7,6 +7,7 @@ import re
 from django.db import transaction
 
 from .models import Department, DepartmentAlias, name_key
+from .signals import department_merging
 
 _GROUP_RE = re.compile(
     r"^(?:各|有关|相关|市有关|市相关|市政府有关|市政府相关|各有关|各相关|各级|县级)|[、]"
@@ -58,21 +59,13 @@ class DepartmentResolver:
 def merge_department(source: Department, target: Department) -> Department:
     """Fold ``source`` into ``target``: its name and aliases become aliases of target.
 
-    Assignments move over (a task already assigned to target keeps target's role).
+    Each app moves its own rows on ``department_merging`` (tasks: assignments, of which a task
+    already assigned to target keeps target's; progress reports; disclosure: catalogue items).
     """
-    from tasks.models import ProgressReport, TaskAssignment
-
     if source.pk == target.pk:
         raise ValueError("不能将部门并入其自身")
-    for assignment in TaskAssignment.objects.filter(department=source):
-        if TaskAssignment.objects.filter(task_id=assignment.task_id, department=target).exists():
-            assignment.delete()
-        else:
-            assignment.department = target
-            assignment.save(update_fields=["department"])
-    ProgressReport.objects.filter(department=source).update(department=target)
+    department_merging.send(sender=Department, source=source, target=target)
     source.memberships.exclude(user__memberships__department=target).update(department=target)
-    source.catalogue_items.update(owner_department=target)
     DepartmentAlias.objects.filter(department=source).update(department=target)
     name = source.name
     source.delete()

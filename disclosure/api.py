@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from departments.access import department_ids, sees_everything
+from departments.permissions import IsActiveUser
 from documents.selectors import light
-from tasks.permissions import IsActiveUser
 
 from . import services
 from .filters import CatalogueFilter, EventFilter

@@ -5,3 +5,10 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "disclosure"
     verbose_name = "主动公开目录"
+
+    def ready(self) -> None:
+        from departments.signals import department_merging
+
+        from .services import move_department_rows
+
+        department_merging.connect(move_department_rows, dispatch_uid="disclosure-merge")

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from benxi_gazette.filters import IdFilter
+from core.filters import IdFilter
 
 from .models import DisclosureEvent, DisclosureItem
 

@@ -148,3 +148,8 @@ def recompute_event_deadlines() -> int:
     ]
     DisclosureEvent.objects.bulk_update(changed, ["due_at", "due_provisional"], batch_size=2000)
     return len(changed)
+
+
+def move_department_rows(*, source: Department, target: Department, **kwargs) -> None:
+    """On a department merge: the catalogue items it is responsible for move to target."""
+    DisclosureItem.objects.filter(owner_department=source).update(owner_department=target)

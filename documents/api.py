@@ -8,9 +8,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from departments.permissions import ReadOnlyOrSecretariat
+
 from . import selectors
 from .filters import DocumentFilter, IssueFilter
-from .permissions import ReadOnlyOrSecretariat
 from .serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,

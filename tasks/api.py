@@ -13,9 +13,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from benxi_gazette.pagination import CountOnRequestPagination
 from core.dates import today as current_day
+from core.pagination import CountOnRequestPagination
 from departments.models import Department
+from departments.permissions import IsActiveUser, IsSecretariat, IsSupervisor
 
 from . import selectors, services
 from .calendars import current_calendar, provisional_note
@@ -23,7 +24,7 @@ from .deadlines import CalendarRangeError
 from .downloads import attachment_download
 from .filters import AssignmentFilter, ProgressFilter, TaskFilter, TaskOrdering
 from .models import Notification, ProgressReport, Task, TaskAssignment
-from .permissions import IsActiveUser, IsSecretariat, IsSupervisor, ReportsOnTask
+from .permissions import ReportsOnTask
 from .serializers import (
     AssignmentSerializer,
     CloseInputSerializer,

@@ -11,8 +11,8 @@ from django import forms
 from django.db.models import Exists, F, Min, OuterRef, Q
 from rest_framework.filters import OrderingFilter
 
-from benxi_gazette.filters import IdFilter
 from core.dates import today as current_day
+from core.filters import IdFilter
 from departments.access import department_ids, sees_everything
 
 from .calendars import current_calendar

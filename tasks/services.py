@@ -303,3 +303,15 @@ def set_task_deadline(task: Task, user, *, today: date | None = None, **values) 
 
 
 _NULLABLE = {"due_on", "start_on", "n", "event_at"}
+
+
+def move_department_rows(*, source: Department, target: Department, **kwargs) -> None:
+    """On a department merge: its assignments (a task already assigned to target keeps
+    target's) and its progress reports move to target."""
+    for assignment in TaskAssignment.objects.filter(department=source):
+        if TaskAssignment.objects.filter(task_id=assignment.task_id, department=target).exists():
+            assignment.delete()
+        else:
+            assignment.department = target
+            assignment.save(update_fields=["department"])
+    ProgressReport.objects.filter(department=source).update(department=target)

@@ -20,12 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from celery import current_app as celery_app
 from celery.schedules import BaseSchedule, maybe_schedule
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
-
-from benxi_gazette.celery import app as celery_app
 
 logger = logging.getLogger("core.run_schedule")
 

@@ -1,6 +1,6 @@
-"""iCalendar (RFC 5545) text for a department's open deadlines, written by hand: all-day
-VEVENTs, TEXT values escaped (§3.3.11), CRLF line ends and lines folded at 75 octets without
-splitting a UTF-8 character (§3.1)."""
+"""iCalendar (RFC 5545) feed of a department's open deadlines: all-day VEVENTs, written with
+the ``icalendar`` library (which escapes TEXT values, ends lines with CRLF and folds them at 75
+octets without splitting a character)."""
 
 from __future__ import annotations
 
@@ -8,39 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-CRLF = "\r\n"
+import icalendar
+
 PRODID = "-//Benxi Gazette//本溪市人民政府公报 任务督办//ZH"
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon and comma escaped, newlines as \\n."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def fold(line: str, limit: int = 75) -> str:
-    """Split a content line into lines of at most ``limit`` octets; each continuation line
-    starts with one space (which counts towards its length)."""
-    out: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        room = limit if not out else limit - 1
-        if size + n > room:
-            out.append(current)
-            current, size = "", 0
-        current += ch
-        size += n
-    out.append(current)
-    return (CRLF + " ").join(out)
-
-
-def _date(d: date) -> str:
-    return d.strftime("%Y%m%d")
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @dataclass
@@ -55,38 +25,36 @@ class Event:
     tentative: bool = False
 
 
+def _vevent(e: Event, now: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", e.uid)
+    event.add("dtstamp", (e.stamp or now).astimezone(UTC))
+    event.add("dtstart", e.day)
+    event.add("dtend", e.day + timedelta(days=1))
+    event.add("summary", e.summary)
+    if e.description:
+        event.add("description", e.description)
+    if e.url:
+        event.add("url", e.url)
+    event.add("sequence", e.sequence)
+    event.add("status", "TENTATIVE" if e.tentative else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["任务督办"])
+    return event
+
+
 def calendar(name: str, events: Iterable[Event], now: datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"NAME:{escape_text(name)}",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        "X-WR-TIMEZONE:Asia/Shanghai",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
+    """The feed as text (CRLF lines, folded), refreshed hourly by clients that honour it."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     for e in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.uid}",
-            f"DTSTAMP:{_stamp(e.stamp or now)}",
-            f"DTSTART;VALUE=DATE:{_date(e.day)}",
-            f"DTEND;VALUE=DATE:{_date(e.day + timedelta(days=1))}",
-            f"SUMMARY:{escape_text(e.summary)}",
-        ]
-        if e.description:
-            lines.append(f"DESCRIPTION:{escape_text(e.description)}")
-        if e.url:
-            lines.append(f"URL:{e.url}")
-        lines += [
-            f"SEQUENCE:{e.sequence}",
-            f"STATUS:{'TENTATIVE' if e.tentative else 'CONFIRMED'}",
-            "TRANSP:TRANSPARENT",
-            "CATEGORIES:任务督办",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+        cal.add_component(_vevent(e, now))
+    return cal.to_ical().decode("utf-8")

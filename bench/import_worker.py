@@ -67,8 +67,8 @@ def main() -> int:
 
 
 def run(issues: int, repeat: int) -> dict:
+    from bench.corpus import CorpusGenerator
     from bench.gazettes import seed_text
-    from documents.corpus import CorpusGenerator
     from documents.models import GazetteIssue
     from documents.services import import_issue
 

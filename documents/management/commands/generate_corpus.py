@@ -1,4 +1,7 @@
-"""python manage.py generate_corpus --issues N --seed S [--out DIR] [--import]"""
+"""python manage.py generate_corpus --issues N --seed S [--out DIR] [--import]
+
+A thin front for the benchmarks' corpus generator (bench/corpus.py), which needs the source
+checkout (bench/ is not installed with the app)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-
-from documents.corpus import CorpusGenerator
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true")
 
     def handle(self, *args, issues, seed, out, tasks_per_document, do_import, publish, **options):
+        from bench.corpus import CorpusGenerator
         from documents.services import import_issue
 
         folder = Path(out)

@@ -4,7 +4,7 @@ every task it wrote, without a warning."""
 import pytest
 from django.core.management import call_command
 
-from documents.corpus import CorpusGenerator
+from bench.corpus import CorpusGenerator
 from documents.models import GazetteIssue
 from documents.parser import parse_text
 

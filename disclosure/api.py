@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from departments.access import department_ids, sees_everything
 from departments.permissions import IsActiveUser
-from documents.selectors import light
+from documents.models import light
 
 from . import services
 from .filters import CatalogueFilter, EventFilter

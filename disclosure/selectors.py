@@ -52,7 +52,7 @@ def compliance_by_department() -> dict[int, Compliance]:
 
 def public_catalogue():
     """Catalogue rows of published documents, in the order printed, with their document."""
-    from documents.selectors import light
+    from documents.models import light
 
     from .models import DisclosureItem
 

@@ -12,6 +12,7 @@ from departments.permissions import ReadOnlyOrSecretariat
 
 from . import selectors
 from .filters import DocumentFilter, IssueFilter
+from .models import light
 from .serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,
@@ -109,7 +110,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if self.action == "retrieve":
             return selectors.document_with_parts(user).defer(
-                *selectors.light(document=False, prefix="issue__")
+                *light(document=False, prefix="issue__")
             )
         return selectors.document_list(user)
 

@@ -239,3 +239,19 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Large columns no list needs: the imported text, the body, the attachments and review notes.
+ISSUE_HEAVY = ("source_text",)
+DOCUMENT_HEAVY = ("body", "attachments", "warnings", "unplaced")
+
+
+def light(prefix: str = "", *, issue: bool = True, document: bool = True) -> list[str]:
+    """Field names to defer on a query that reaches documents/issues through ``prefix``."""
+    names = []
+    if document:
+        names += [f"{prefix}{f}" for f in DOCUMENT_HEAVY]
+    if issue:
+        issue_prefix = f"{prefix}issue__" if document else prefix
+        names += [f"{issue_prefix}{f}" for f in ISSUE_HEAVY]
+    return names

@@ -608,7 +608,7 @@ def search_documents(
     query: Query, filters: Filters, window_groups: list[tuple[int, int]]
 ) -> list[Hit]:
     """The documents of one window of ``document_groups``, each with its first matches."""
-    from .selectors import light
+    from .models import light
 
     per_doc: dict[int, list] = {doc: [] for doc, _n in window_groups}
     if not per_doc:
@@ -689,7 +689,7 @@ def search_tasks(
     from public.models import SearchEntry
     from tasks.models import TaskAssignment
 
-    from .selectors import light
+    from .models import light
 
     ids = page_ids(query, "task", filters, found, _window(page, per_page))
     entries = (
@@ -711,7 +711,7 @@ def search_catalogue(
 ) -> list[Hit]:
     from public.models import SearchEntry
 
-    from .selectors import light
+    from .models import light
 
     ids = page_ids(query, "catalogue", filters, found, _window(page, per_page))
     entries = (

@@ -7,22 +7,15 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from core.jsonrows import json_rows
 from tasks.models import Task, TaskAssignment
 
-from .models import Citation, Clause, Document, GazetteIssue
-
-# Large columns no list needs: the imported text, the body, the attachments and review notes.
-ISSUE_HEAVY = ("source_text",)
-DOCUMENT_HEAVY = ("body", "attachments", "warnings", "unplaced")
-
-
-def light(prefix: str = "", *, issue: bool = True, document: bool = True) -> list[str]:
-    """Field names to defer on a query that reaches documents/issues through ``prefix``."""
-    names = []
-    if document:
-        names += [f"{prefix}{f}" for f in DOCUMENT_HEAVY]
-    if issue:
-        issue_prefix = f"{prefix}issue__" if document else prefix
-        names += [f"{issue_prefix}{f}" for f in ISSUE_HEAVY]
-    return names
+from .models import (
+    DOCUMENT_HEAVY,
+    ISSUE_HEAVY,
+    Citation,
+    Clause,
+    Document,
+    GazetteIssue,
+    light,
+)
 
 
 def visible_issues(user) -> QuerySet[GazetteIssue]:

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from core.jsonrows import json_rows, read_json_rows
-from documents.selectors import light
+from documents.models import light
 
 from .calendars import provisional_note
 from .deadlines import CalendarRangeError, WorkCalendar

@@ -106,3 +106,35 @@ def migrated_data(transactional_db):
         migration = importlib.import_module(module)
         seed = getattr(migration, "seed", None) or migration.create_groups
         seed(registry, None)
+
+
+@pytest.fixture
+def seed(db):
+    """The seed issue, imported by the real importer and published (so indexed for search)."""
+    from gazette_seed import import_seed
+
+    return import_seed()
+
+
+@pytest.fixture
+def users(db, django_user_model):
+    """Role name → user, one per role of tests/people.py (the anonymous role has none)."""
+    from people import role_users
+
+    return role_users(django_user_model)
+
+
+@pytest.fixture
+def client_for(users):
+    """A client (DRF's, which also serves pages) signed in as one of ``users``; None is
+    anonymous. The inactive user is forced into the session too: the site must still treat
+    it as signed out."""
+    from rest_framework.test import APIClient
+
+    def make(name=None):
+        client = APIClient()
+        if name:
+            client.force_login(users[name])
+        return client
+
+    return make

@@ -140,7 +140,9 @@ def build_world(users: dict, django_user_model) -> dict:
     civil_task = task_of(issue, civil, finance, health)
     draft_task = task_of(draft, finance, health, civil)
     assert task and civil_task and draft_task
-    report = report_progress(task, users["dept_a"], text="已初步梳理", files=[upload("a.png", PNG)])
+    report = report_progress(
+        task, users["finance"], text="已初步梳理", files=[upload("a.png", PNG)]
+    )
     item = DisclosureItem.objects.filter(document__issue=issue).order_by("pk").first()
     item.owner_department = finance
     item.save()
@@ -149,7 +151,7 @@ def build_world(users: dict, django_user_model) -> dict:
         subject="申请人甲",
         event="收到申请",
         occurred_at=timezone.now() - timedelta(hours=1),
-        user=users["dept_a"],
+        user=users["finance"],
     )
     new_department = Department.objects.create(name="市新设局", needs_review=True)
     ensure_issue_pdf(issue)  # rendered once: each cell's GET then serves the stored file
@@ -169,9 +171,9 @@ def build_world(users: dict, django_user_model) -> dict:
         "catalogue_item": item,
         "draft_catalogue_item": DisclosureItem.objects.filter(document__issue=draft).first(),
         "notification": Notification.objects.create(
-            user=users["dept_a"], kind="urge", title="请抓紧办理", task=task
+            user=users["finance"], kind="urge", title="请抓紧办理", task=task
         ),
-        "feed": CalendarFeed.objects.create(user=users["dept_a"], department=finance),
+        "feed": CalendarFeed.objects.create(user=users["finance"], department=finance),
         "inactive_feed": CalendarFeed.objects.create(user=users["inactive"], department=finance),
         "event": event,
         "department": finance,

@@ -1,9 +1,6 @@
-"""Helpers shared by the staff page and browser tests: small valid files, users per role."""
+"""Helpers shared by the staff page and browser tests: small valid files to upload."""
 
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from departments.models import Department, Membership
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (
@@ -14,16 +11,3 @@ PNG = (
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
-
-
-def make_user(django_user_model, username, *, groups=(), departments=(), active=True, pw=None):
-    user = django_user_model.objects.create_user(
-        username, password=pw or "pw-" + username, is_active=active, first_name=username
-    )
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    for name in departments:
-        # get_or_create: a transactional test elsewhere may have flushed the seeded registry
-        department = Department.objects.get_or_create(name=name)[0]
-        Membership.objects.create(user=user, department=department)
-    return user

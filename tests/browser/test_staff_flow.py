@@ -17,18 +17,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from paths import ROOT, SEED_PATH
-from staffhelpers import PDF, PNG, make_user
+from paths import SCREENSHOTS, SEED_PATH
+from people import role_users
+from staffhelpers import PDF, PNG
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "Benxi-browser-2026"
 
 # serialized_rollback: the registry, groups and calendar from the migrations are restored
@@ -39,58 +31,11 @@ pytestmark = [
 ]
 
 
-def _missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} is not installed (make system-deps installs Debian's chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[dev]')"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = _missing()
-    if missing:
-        if os.environ.get("REQUIRE_SERVICES", "") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1: {missing}", pytrace=False)
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-    # are synchronous all the same.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
 def people(django_user_model):
-    return {
-        "finance": make_user(
-            django_user_model,
-            "finance",
-            groups=["department_staff"],
-            departments=["市财政局"],
-            pw=PASSWORD,
-        ),
-        "supervisor": make_user(
-            django_user_model, "supervisor", groups=["supervisor"], pw=PASSWORD
-        ),
-        "secretariat": make_user(
-            django_user_model, "secretariat", groups=["secretariat"], pw=PASSWORD
-        ),
-    }
+    return role_users(
+        django_user_model, ["finance", "supervisor", "secretariat"], password=PASSWORD
+    )
 
 
 class Session:

@@ -1,12 +1,6 @@
-"""The seed gazette, imported by the real importer, published and indexed for search."""
+"""The public page tests: ``seed`` (published, indexed) comes from tests/conftest.py."""
 
 import pytest
-from gazette_seed import import_seed
-
-
-@pytest.fixture
-def seed(db):
-    return import_seed()
 
 
 @pytest.fixture(autouse=True)

@@ -40,8 +40,9 @@ from django.utils import timezone
 from gazette_seed import import_seed
 from jobhelpers import FRIDAY, task_due
 from paths import ROOT, SEED_PATH
+from people import make_user
 from rest_framework.authtoken.models import Token
-from staffhelpers import PNG, make_user, upload
+from staffhelpers import PNG, upload
 
 from core import backup
 from departments.models import Department

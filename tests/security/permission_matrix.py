@@ -31,7 +31,7 @@ Objects: which seed object fills the URL (see OBJECTS in the test), "-" for none
                   report of 市财政局 on ``task`` and its attachment
   issue, document, catalogue_item            published;  draft_issue, draft_document,
   draft_catalogue_item                       in a draft issue
-  notification    a message in dept_a's inbox;  feed: dept_a's calendar feed of 市财政局
+  notification    a message in finance's inbox;  feed: finance's calendar feed of 市财政局
   inactive_feed   the inactive user's feed;   event: a disclosure event of 市财政局
   department      市财政局;  new_department: a department awaiting review, alias: its alias
   reset           an (invalid) password reset link
@@ -45,7 +45,7 @@ Rows marked "optional:" are checked only when the pattern exists (none at presen
 is never served as such, so there is no media route even with DEBUG).
 """
 
-ROLES = ("anonymous", "dept_a", "dept_b", "two_depts", "supervisor", "secretariat", "inactive")
+ROLES = ("anonymous", "finance", "health", "both", "supervisor", "secretariat", "inactive")
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # fmt: off

@@ -114,7 +114,7 @@ def test_every_staff_post_form_carries_a_csrf_token(world, users):
     from bench.gazettes import renumbered
 
     pages = {}
-    for role in ("dept_a", "supervisor", "secretariat"):
+    for role in ("finance", "supervisor", "secretariat"):
         client = Client()
         client.force_login(users[role])
         pages.update(

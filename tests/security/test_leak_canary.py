@@ -1,8 +1,8 @@
 """The leak canary (issue 14): a draft issue whose document, task (assigned to 市财政局 alone)
 and catalogue item carry a unique string, searched for in every output a role can reach.
 
-The roles that may not see a draft — anonymous, staff of the task's own department (dept_a),
-staff of another department (dept_b), an inactive user — ask for every URL pattern the
+The roles that may not see a draft — anonymous, staff of the task's own department (finance),
+staff of another department (health), an inactive user — ask for every URL pattern the
 resolver knows that answers GET (GET and HEAD), filled with the canary's objects and with
 ordinary ones, list-like patterns also with the filters that would pick the canary out (its
 department, the canary as search text, its issue, document and task); then they follow the
@@ -13,7 +13,7 @@ searched too. A new URL pattern is covered without editing this file: the seeds 
 resolver (test_a_new_url_pattern_is_crawled_without_editing shows it).
 
 Positive controls keep the test honest: the supervisor and the secretariat see the canary
-where they should, and once the issue is published through the real service, dept_a sees it
+where they should, and once the issue is published through the real service, finance sees it
 in its lists, API, CSV, XLSX, PDF and calendar feed, and the public in the pages, the search
 and the feed; every decoder must have found the canary in one of them.
 
@@ -41,8 +41,8 @@ from securityhelpers import (
 # SQLite run (make test-sqlite) keeps; it needs no service.
 pytestmark = pytest.mark.django_db
 
-# two_depts (市财政局 and 市民政局) reads what dept_a reads; the crawl is the slow part
-NO_DRAFTS = ("anonymous", "dept_a", "dept_b", "inactive")
+# both (市财政局 and 市民政局) reads what finance reads; the crawl is the slow part
+NO_DRAFTS = ("anonymous", "finance", "health", "inactive")
 
 
 def _report(title: str, seen: list) -> str:
@@ -74,7 +74,7 @@ def test_no_role_without_drafts_sees_the_canary(world):
     print(f"\nleak canary: {len(seeds)} seed URLs, {time.monotonic() - started:.1f} s")
 
     # the crawl read every kind of output a department's staff can get
-    assert {"html", "json", "csv", "xlsx", "pdf", "ics"} <= seen_kinds["dept_a"]
+    assert {"html", "json", "csv", "xlsx", "pdf", "ics"} <= seen_kinds["finance"]
     assert {"html", "json", "atom", "xml", "pdf"} <= seen_kinds["anonymous"]
     problems = []
     if leaks:
@@ -94,7 +94,7 @@ def _sees(crawler, role: str, url: str, kinds: set) -> list[str]:
 
 
 def test_positive_controls_see_the_canary(world, django_capture_on_commit_callbacks):
-    """Supervisors and the secretariat see the draft; after publishing, dept_a sees the task
+    """Supervisors and the secretariat see the draft; after publishing, finance sees the task
     everywhere its tasks are, and the public sees the document. No over-hiding, and each
     decoder (HTML, JSON, CSV, XLSX, PDF, ICS, Atom) proves it can find the canary."""
     from documents.services import publish_issue
@@ -136,7 +136,7 @@ def test_positive_controls_see_the_canary(world, django_capture_on_commit_callba
         f"/work/tasks/export.pdf?department={finance}",
         f"/work/ics/{world['feed'].token}.ics",
     ):
-        problems += _sees(crawler, "dept_a", url, kinds)
+        problems += _sees(crawler, "finance", url, kinds)
     for url in (
         f"/documents/{doc.slug}/",
         f"/gazette/{issue.year}/{issue.number}/",
@@ -150,9 +150,9 @@ def test_positive_controls_see_the_canary(world, django_capture_on_commit_callba
     ):
         problems += _sees(crawler, "anonymous", url, kinds)
     for url in (f"/work/tasks/{task.pk}/", f"/api/tasks/{task.pk}/"):
-        seen = crawler.fetch("dept_b", "GET", url)  # still not its department's task
+        seen = crawler.fetch("health", "GET", url)  # still not its department's task
         if seen.snippet or seen.status != 404:
-            problems.append(f"dept_b should not see the published task: {seen}")
+            problems.append(f"health should not see the published task: {seen}")
 
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     assert {"html", "json", "csv", "xlsx", "pdf", "ics", "atom"} <= kinds, kinds

@@ -127,7 +127,7 @@ def test_drafts_stay_out_of_department_lists(world, users):
 
     draft_task, draft_doc = world["draft_task"], world["draft_task"].document
     client = Client()
-    client.force_login(users["dept_a"])
+    client.force_login(users["finance"])
     ids = {t["id"] for t in client.get("/api/tasks/?page_size=500").json()["results"]}
     assert world["task"].pk in ids and draft_task.pk not in ids
     assignments = client.get("/api/assignments/?page_size=500").json()["results"]

@@ -22,7 +22,7 @@ help:
 	@echo "make run          set up, migrate, load the demo data, serve http://127.0.0.1:8000"
 	@echo "make test         lint + the whole test suite (DATABASE_URL/REDIS_URL if set)"
 	@echo "make test-sqlite  the tests that need no services, on the embedded SQLite"
-	@echo "make lint | fmt   ruff check / format"
+	@echo "make lint | fmt   ruff check / format; lint also checks the layers (lint-imports)"
 	@echo "make bench        benchmarks -> bench/results.json, BENCHMARKS.md (bench-quick: short)"
 	@echo "make migrate      apply migrations"
 	@echo "make system-deps  Debian packages for PDF rendering and browser tests (fonts, pango, poppler, chromium)"
@@ -54,9 +54,7 @@ run: install
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint
 	@echo "Database: $$(if [ -n "$${DATABASE_URL:-}" ]; then echo "$$DATABASE_URL" | sed -E 's#//[^@/]*@#//***@#'; else echo 'embedded SQLite (DATABASE_URL unset)'; fi)"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -68,9 +66,11 @@ test-sqlite: install
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= REQUIRE_SERVICES= \
 		$(VENV)/bin/pytest -m "not postgres and not redis and not slow and not browser" $(PYTEST_ARGS)
 
+# ruff, then the architecture: import-linter's contracts in pyproject.toml (docs/ARCHITECTURE.md)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: install
 	$(VENV)/bin/ruff format .

@@ -3,6 +3,7 @@ whose URL (a secret) is shown masked and never sent back to the browser."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import GroupRobot, OutboxMessage
@@ -14,6 +15,7 @@ class GroupRobotForm(forms.ModelForm):
 
     url = forms.URLField(
         label=_("Webhook 地址"),
+        validators=[URLValidator(schemes=["http", "https"])],
         max_length=500,
         required=False,
         widget=forms.PasswordInput(render_value=False),

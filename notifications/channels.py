@@ -148,6 +148,8 @@ class WebhookChannel(Channel):
         robot = message.robot
         if robot is None or not robot.active:
             raise WebhookError("群机器人已删除或停用")
+        if not robot.url.startswith(("https://", "http://")):  # never file:// or ftp://
+            raise WebhookError("群机器人地址须以 http:// 或 https:// 开头")
         request = urllib.request.Request(
             robot.url,
             data=json.dumps(self.payload(robot, message), ensure_ascii=False).encode(),

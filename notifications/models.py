@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,10 @@ class GroupRobot(models.Model):
         "departments.Department", on_delete=models.CASCADE, related_name="group_robots"
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.WECOM)
-    url = models.URLField(_("Webhook 地址"), max_length=500)
+    # http(s) only: urllib would also open ftp:// and file:// URLs
+    url = models.URLField(
+        _("Webhook 地址"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 

@@ -458,10 +458,10 @@ class Reminder(models.Model):
     """到期提醒: one reminder of one task (or disclosure event) to one department.
 
     Keyed by (task or event, department, threshold, due date) under a unique constraint and
-    recorded, with its inbox entries and outbox emails, before anything is sent; so a sweep
+    recorded, with its inbox entries and outbox messages, before anything is sent; so a sweep
     that runs twice, on two workers at once, or is killed and retried, records and sends it
-    once (tasks/reminders.py explains the protocol). The emails of the same ``batch`` whose
-    recipients are members of ``department`` carry it.
+    once (tasks/reminders/__init__.py explains the protocol). The outbox messages of the same
+    ``batch`` to members of ``department`` (e-mail) or to the department (its group) carry it.
     ``threshold`` is ``before:5`` (5 working days before), ``due`` (the due day) or
     ``overdue:2`` (the second week overdue).
     """

@@ -1,6 +1,7 @@
 # The outbox of every channel: a channel per row (existing rows are e-mails), the department and
 # group robot a post goes to, dedupe per channel and address; and the group robots themselves.
 
+import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -55,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('wecom', '企业微信群机器人'), ('dingtalk', '钉钉群机器人')], default='wecom', max_length=10, verbose_name='类型')),
-                ('url', models.URLField(max_length=500, verbose_name='Webhook 地址')),
+                ('url', models.URLField(max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='Webhook 地址')),
                 ('active', models.BooleanField(default=True, verbose_name='启用')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_robots', to='departments.department')),

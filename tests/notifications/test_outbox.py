@@ -349,3 +349,19 @@ def test_an_urge_reaches_the_departments_group(receiver, django_user_model):
     assert deliver().sent == 1
     [text] = receiver.texts()
     assert "催办" in text and "报送年度方案" in text and "请于本周内报送。" in text
+
+
+@pytest.mark.django_db
+def test_the_robot_form_takes_http_urls_only(admin_client):
+    department = seeded("市财政局")
+    response = admin_client.post(
+        "/admin/notifications/grouprobot/add/",
+        {"department": department.pk, "kind": "wecom", "url": "ftp://127.0.0.1/x", "active": "on"},
+    )
+    assert response.status_code == 200 and not GroupRobot.objects.exists()
+    response = admin_client.post(
+        "/admin/notifications/grouprobot/add/",
+        {"department": department.pk, "kind": "wecom", "url": "", "active": "on"},
+    )
+    assert "请填写 Webhook 地址" in response.content.decode()
+    assert not GroupRobot.objects.exists()

@@ -76,4 +76,10 @@ class Migration(migrations.Migration):
             model_name='outboxmessage',
             constraint=models.UniqueConstraint(condition=models.Q(('dedupe_key__isnull', False)), fields=('dedupe_key', 'channel', 'address'), name='uniq_outbox_dedupe'),
         ),
+        # the pattern index of the old unique dedupe_key: named after the old table, so the
+        # AlterField above does not find it (PostgreSQL only; IF EXISTS for the others)
+        migrations.RunSQL(
+            'DROP INDEX IF EXISTS "tasks_reminderemail_dedupe_key_245eb505_like"',
+            reverse_sql=migrations.RunSQL.noop,
+        ),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import smtplib
 import urllib.request
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,22 +43,24 @@ class Address:
     robot_id: int | None = None
 
 
-class Channel:
+class Channel(ABC):
     """A way out. ``send`` raises on any failure; the delivery loop records and retries it."""
 
     name: ClassVar[str]
 
+    @abstractmethod
     def addresses(self, recipients: Recipients) -> list[Address]:
-        raise NotImplementedError
+        """Where ``recipients`` are reached on this channel (none: not on this channel)."""
 
+    @abstractmethod
     def send(self, message: OutboxMessage) -> None:
-        raise NotImplementedError
+        """Deliver one message, or raise."""
 
     def broken(self, exc: BaseException) -> bool:
         """The failure is the channel's own (every message would fail): stop trying it."""
         return False
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional: most channels hold nothing open)
         """The end of a delivery run (a connection to close)."""
 
 

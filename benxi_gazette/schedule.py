@@ -14,7 +14,7 @@ RENDER_PDFS_TIME           02:00    render the PDF of published issues that chan
 PRUNE_JOB_LOG_TIME         03:30    drop successful job runs older than JOB_LOG_DAYS
 REMINDER_TIME              08:30    the reminder sweep (every day)
 SUPERVISOR_DIGEST_TIME     08:30    supervisors' digest of overdue tasks (Mondays)
-REMINDER_DELIVERY_MINUTES  5        every N minutes: retry reminder emails that failed
+REMINDER_DELIVERY_MINUTES  5        every N minutes: retry failed e-mails and group posts
 =========================  =======  ==========================================================
 
 Deadlines live in the database and these scans act on them; nothing is scheduled as one
@@ -81,9 +81,10 @@ BEAT_SCHEDULE["supervisor-digest"] = {
     "task": "tasks.send_supervisor_digest",
     "schedule": daily("SUPERVISOR_DIGEST_TIME", "08:30", day_of_week="mon"),
 }
-BEAT_SCHEDULE["deliver-reminder-emails"] = {
-    # failed emails come back here after their backoff; a killed worker's claims too
-    "task": "tasks.deliver_reminder_emails",
+BEAT_SCHEDULE["deliver-notifications"] = {
+    # failed messages (e-mail, group robots) come back here after their backoff; a killed
+    # worker's leases too
+    "task": "notifications.deliver",
     "schedule": crontab(minute=f"*/{env_minutes('REMINDER_DELIVERY_MINUTES', 5)}"),
 }
 BEAT_SCHEDULE["render-issue-pdfs"] = {

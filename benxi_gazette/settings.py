@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "departments",
+    "notifications",
     "documents",
     "tasks",
     "disclosure",
@@ -223,6 +224,9 @@ REMINDER_RETRY_BACKOFF_MAX = env.int("REMINDER_RETRY_BACKOFF_MAX", default=3600)
 REMINDER_EMAIL_LEASE = env.int("REMINDER_EMAIL_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
 # One email lists at most this many items (the inbox has them all).
 REMINDER_EMAIL_MAX_ITEMS = env.int("REMINDER_EMAIL_MAX_ITEMS", default=200)
+# A group robot (WeCom, DingTalk) that has not answered within this many seconds has failed
+# (the message is retried like a failed e-mail, with the same backoff and attempts).
+NOTIFY_WEBHOOK_TIMEOUT = env.float("NOTIFY_WEBHOOK_TIMEOUT", default=5.0)
 # The site's address for links in emails, e.g. https://gazette.example.gov.cn (none if unset).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 # Successful job runs are kept this many days in the job log (failures until deleted).

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.dates import today as current_day
 from documents.admin import ReindexesSearch
+from notifications.models import OutboxMessage
 
 from .calendars import current_calendar, enter_holiday_notice, provisional_note
 from .models import (
@@ -14,7 +16,6 @@ from .models import (
     CalendarYear,
     ProgressReport,
     Reminder,
-    ReminderEmail,
     Task,
     TaskAssignment,
 )
@@ -230,91 +231,26 @@ class ReminderAdmin(admin.ModelAdmin):
     def threshold_display(self, obj):
         return obj.threshold_label
 
-    @admin.display(description=_("提醒邮件"))
+    @admin.display(description=_("提醒消息"))
     def emails(self, obj):
-        """The emails of its sweep to the department's members (站内消息 reach them all)."""
-        emails = ReminderEmail.objects.filter(
-            batch=obj.batch, user__memberships__department=obj.department_id
-        ).order_by("to")
-        if not emails:
+        """The outbox messages of its sweep: its department's members' e-mails and the
+        department's group robots (站内消息 reach all members)."""
+        sent = OutboxMessage.objects.filter(batch=obj.batch).filter(
+            Q(user__memberships__department=obj.department_id) | Q(department=obj.department_id)
+        )
+        sent = sent.distinct().order_by("channel", "address")
+        if not sent:
             return _("无（部门成员均无邮箱，或部门无工作人员账号）")
         return format_html_join(
             "",
             '<div><a href="{}">{}</a>：{}（尝试{}次）</div>',
             (
                 (
-                    reverse("admin:tasks_reminderemail_change", args=[e.pk]),
-                    e.to,
-                    e.get_status_display(),
+                    reverse("admin:notifications_outboxmessage_change", args=[e.pk]),
+                    e.address,
+                    e.get_state_display(),
                     e.attempts,
                 )
-                for e in emails
+                for e in sent
             ),
         )
-
-
-@admin.register(ReminderEmail)
-class ReminderEmailAdmin(admin.ModelAdmin):
-    """The outbox: each message with its status, attempts and last error."""
-
-    list_display = [
-        "id",
-        "kind",
-        "to",
-        "subject",
-        "status",
-        "attempts",
-        "short_error",
-        "next_attempt_at",
-        "sent_at",
-        "created_at",
-    ]
-    list_filter = ["status", "kind", "created_at"]
-    search_fields = ["to", "subject", "user__username", "last_error"]
-    list_select_related = ["user"]
-    date_hierarchy = "created_at"
-    readonly_fields = [
-        "kind",
-        "user",
-        "to",
-        "subject",
-        "body",
-        "dedupe_key",
-        "status",
-        "attempts",
-        "last_error",
-        "next_attempt_at",
-        "claimed_until",
-        "created_at",
-        "sent_at",
-        "batch",
-    ]
-    exclude = ["html"]
-    actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("最近错误"))
-    def short_error(self, obj):
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
-
-    @admin.action(description=_("重新发送所选失败邮件（下次投递时发送）"))
-    def retry_now(self, request, queryset):
-        from .reminders import retry_now
-
-        count = retry_now(queryset)
-        self.message_user(request, _("已安排重新发送 %(n)d 封邮件") % {"n": count})
-
-    def changelist_view(self, request, extra_context=None):
-        failing = ReminderEmail.objects.filter(
-            status__in=[ReminderEmail.Status.RETRY, ReminderEmail.Status.FAILED]
-        ).count()
-        if failing:
-            self.message_user(
-                request,
-                _("%(n)d 封提醒邮件发送失败（等待重试或已放弃），请检查邮件服务器设置")
-                % {"n": failing},
-                messages.WARNING,
-            )
-        return super().changelist_view(request, extra_context)

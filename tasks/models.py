@@ -458,10 +458,10 @@ class Reminder(models.Model):
     """到期提醒: one reminder of one task (or disclosure event) to one department.
 
     Keyed by (task or event, department, threshold, due date) under a unique constraint and
-    recorded, with its inbox entries and outbox emails, before anything is sent; so a sweep
+    recorded, with its inbox entries and outbox messages, before anything is sent; so a sweep
     that runs twice, on two workers at once, or is killed and retried, records and sends it
-    once (tasks/reminders.py explains the protocol). The emails of the same ``batch`` whose
-    recipients are members of ``department`` carry it.
+    once (tasks/reminders/__init__.py explains the protocol). The outbox messages of the same
+    ``batch`` to members of ``department`` (e-mail) or to the department (its group) carry it.
     ``threshold`` is ``before:5`` (5 working days before), ``due`` (the due day) or
     ``overdue:2`` (the second week overdue).
     """
@@ -531,65 +531,3 @@ def threshold_label(threshold: str) -> str:
     if kind == "overdue":
         return f"逾期第{n}周"
     return threshold
-
-
-class ReminderEmail(models.Model):
-    """提醒邮件: one outgoing message (a person's reminders, or a supervisor's digest).
-
-    Written in the same transaction as the reminders it carries, then sent; its status,
-    attempts and last error show what happened. A failed send is retried with backoff by the
-    delivery job until ``REMINDER_EMAIL_MAX_ATTEMPTS``.
-    """
-
-    class Kind(models.TextChoices):
-        REMINDERS = "reminders", _("到期提醒")
-        DIGEST = "digest", _("逾期汇总")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENDING = "sending", _("发送中")
-        SENT = "sent", _("已发送")
-        RETRY = "retry", _("发送失败，等待重试")
-        FAILED = "failed", _("发送失败，已放弃")
-        NO_ADDRESS = "no_address", _("无邮箱，仅站内消息")
-
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.REMINDERS)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_emails"
-    )
-    to = models.CharField(_("收件人"), max_length=254)
-    subject = models.CharField(_("主题"), max_length=200)
-    body = models.TextField(_("正文"))
-    html = models.TextField(_("HTML正文"), blank=True)
-    # Set for messages that exist once per period (the Monday digest: digest:2024-10-28:<user>).
-    dedupe_key = models.CharField(_("去重键"), max_length=100, null=True, blank=True, unique=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
-    # A claim: whoever set status=sending owns the message until then (a killed worker's
-    # claim runs out and the message is picked up again).
-    claimed_until = models.DateTimeField(_("占用至"), null=True, blank=True)
-    # The sweep that wrote it: the reminders of the same batch for this person's departments.
-    batch = models.UUIDField(_("发送批次"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("提醒邮件")
-        verbose_name_plural = _("提醒邮件")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="email_status_idx"),
-            models.Index(fields=["batch", "user"], name="email_batch_user_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.to} {self.subject}"
-
-    @property
-    def message_id(self) -> str:
-        """The same Message-ID on every attempt, so a receiving system can drop a repeat."""
-        return f"<reminder-email-{self.pk}@benxi-gazette>"

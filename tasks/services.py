@@ -14,6 +14,9 @@ from core.dates import today as current_day
 from core.exceptions import Conflict
 from departments.access import is_supervisor, may_report_on, reporting_department_id
 from departments.models import Department, Membership
+from notifications.channels import Recipients
+from notifications.models import OutboxMessage
+from notifications.services import Message, notify
 
 from .calendars import current_calendar
 from .deadlines import WorkCalendar, next_due
@@ -199,7 +202,8 @@ def close_task(task: Task, user, *, note: str = "", version: int | None = None) 
 def urge(
     task: Task, user, *, message: str = "", department: Department | None = None
 ) -> list[Urge]:
-    """催办: record the urge for each department on the task (or one) and notify its staff."""
+    """催办: record the urge for each department on the task (or one), notify its staff (inbox)
+    and its work group (group robot, if it has one)."""
     if not is_supervisor(user):
         raise PermissionDenied("只有督查人员可以催办")
     if task.status == Task.Status.DONE:
@@ -224,6 +228,11 @@ def urge(
             )
             for uid in set(members)
         ]
+    )
+    # the departments' work groups hear of it too (e-mail stays for reminders and digests)
+    notify(
+        recipients=Recipients(departments=[d.pk for d in departments]),
+        message=Message(kind=OutboxMessage.Kind.URGE, subject=title, body=body),
     )
     return urges
 

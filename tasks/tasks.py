@@ -3,7 +3,7 @@
 Every job here is idempotent (it may run twice, or be redelivered after a worker died, with no
 effect beyond the first run), so all use acks_late: a job lost with its worker runs again.
 Retries are bounded and only for database trouble (a lost connection, a deadlock victim);
-email failures are not job failures, they are retried per message (tasks/reminders.py).
+failed messages are not job failures, they are retried per message (notifications.delivery).
 """
 
 from datetime import date
@@ -43,15 +43,6 @@ def send_reminders(day: str | None = None) -> dict:
     from .reminders import send_due_reminders
 
     return send_due_reminders(_day(day)).as_dict()
-
-
-@shared_task(name="tasks.deliver_reminder_emails", **RETRY)
-def deliver_reminder_emails() -> dict:
-    """Send reminder emails that are due: retries whose backoff passed, claims that ran out."""
-    from .reminders import deliver_emails
-
-    stats = deliver_emails()
-    return {"sent": stats.sent, "failed": stats.failed}
 
 
 @shared_task(name="tasks.send_supervisor_digest", **RETRY)

@@ -18,9 +18,13 @@ from jobhelpers import FRIDAY, closed_port, task_due
 
 from core.models import JobRun
 from departments.models import Role
+from notifications.delivery import backoff, claim
+from notifications.delivery import deliver as deliver_emails
+from notifications.models import OutboxMessage
+from notifications.services import retry_now
 from tasks import reminders
-from tasks.models import Notification, Reminder, ReminderEmail, Task
-from tasks.reminders import deliver_emails, send_due_reminders, send_supervisor_digest
+from tasks.models import Notification, Reminder, Task
+from tasks.reminders import content, send_due_reminders, send_supervisor_digest
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -84,7 +88,7 @@ def test_staff_are_reminded_by_inbox_and_email_at_each_threshold(staff, departme
     assert Notification.objects.get(user=bob, task=today).title.startswith(
         "今天到期：公开预算信息："  # the heading, then the task's own words
     )
-    assert set(ReminderEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert set(OutboxMessage.objects.values_list("state", "attempts")) == {("sent", 1)}
 
 
 def test_a_person_in_two_of_a_tasks_departments_gets_one_line(staff, department):
@@ -194,7 +198,7 @@ def test_who_is_not_reached(staff, department):
 
     assert len(mail.outbox) == 1  # the inactive member gets nothing, the one without email
     assert Notification.objects.filter(user=quiet).count() == 1  # ... gets the inbox only
-    assert not ReminderEmail.objects.filter(user=quiet).exists()
+    assert not OutboxMessage.objects.filter(user=quiet).exists()
     assert Reminder.objects.get(department=empty).status == "no_recipients"
     assert (result.sent, result.no_recipients) == (2, 1)
     assert any("没有工作人员账号" in line for line in result.detail_lines())
@@ -262,19 +266,19 @@ def test_killed_before_the_commit_the_retry_sends_everything_once(staff, departm
     staff(dept)
     for due in (FRIDAY, date(2024, 11, 4), date(2024, 11, 8)):
         task_due(due, dept)
-    real = reminders._reminder_email
+    real = content.person_message
 
     def crash(*args, **kwargs):
         raise SystemExit("worker killed")  # not an Exception: nothing may catch it
 
-    monkeypatch.setattr(reminders, "_reminder_email", crash)
+    monkeypatch.setattr(content, "person_message", crash)
     with pytest.raises(SystemExit):
         send_due_reminders(FRIDAY)
     # the transaction that records the reminders and writes inbox and outbox rolled back whole
     assert not Reminder.objects.exists()
-    assert not Notification.objects.exists() and not ReminderEmail.objects.exists()
+    assert not Notification.objects.exists() and not OutboxMessage.objects.exists()
 
-    monkeypatch.setattr(reminders, "_reminder_email", real)
+    monkeypatch.setattr(content, "person_message", real)
     result = send_due_reminders(FRIDAY)
     assert result.summary_line() == "sent 3, already sent 0, failed 0"
     assert len(mail.outbox) == 2 and Notification.objects.count() == 6
@@ -288,18 +292,18 @@ def test_killed_while_sending_the_claim_runs_out_and_the_rest_is_sent_once(
         staff(dept)
     task_due(FRIDAY, dept)
     send_due_reminders(FRIDAY, deliver=False)  # recorded and committed; the outbox holds 3
-    assert set(ReminderEmail.objects.values_list("status", flat=True)) == {"pending"}
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"pending"}
 
-    claimed = reminders._claim_emails(10)  # a worker claims them ... and is killed
+    claimed = claim(10)  # a worker claims them ... and is killed
     assert len(claimed) == 3 and not mail.outbox
     assert deliver_emails().sent == 0  # another worker keeps off while the claim holds
 
-    ReminderEmail.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    OutboxMessage.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
     assert deliver_emails().sent == 3
     assert deliver_emails().sent == 0
     assert len(mail.outbox) == 3
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 3
-    assert set(ReminderEmail.objects.values_list("status", "attempts")) == {("sent", 2)}
+    assert set(OutboxMessage.objects.values_list("state", "attempts")) == {("sent", 2)}
 
 
 def test_smtp_down_is_recorded_and_retried_with_backoff(settings, staff, department):
@@ -314,20 +318,20 @@ def test_smtp_down_is_recorded_and_retried_with_backoff(settings, staff, departm
     result = send_due_reminders(FRIDAY)
 
     assert result.summary_line() == "sent 0, already sent 0, failed 2"
-    emails = list(ReminderEmail.objects.all())
-    assert {(e.status, e.attempts) for e in emails} == {("retry", 1)}
+    emails = list(OutboxMessage.objects.all())
+    assert {(e.state, e.attempts) for e in emails} == {("retry", 1)}
     assert all("Connection refused" in e.last_error for e in emails)
     assert all(
-        timedelta(seconds=55) < e.next_attempt_at - timezone.now() <= timedelta(seconds=60)
+        timedelta(seconds=55) < e.next_try_at - timezone.now() <= timedelta(seconds=60)
         for e in emails
     )
     assert Notification.objects.count() == 4  # the inbox does not depend on the mail server
 
     smtp_up(settings)
     assert deliver_emails().sent == 0  # the backoff has not passed
-    ReminderEmail.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    OutboxMessage.objects.update(next_try_at=timezone.now() - timedelta(seconds=1))
     assert deliver_emails().sent == 2
-    assert {(e.status, e.attempts, e.last_error) for e in ReminderEmail.objects.all()} == {
+    assert {(e.state, e.attempts, e.last_error) for e in OutboxMessage.objects.all()} == {
         ("sent", 2, "")
     }
     assert len(mail.outbox) == 2
@@ -338,21 +342,21 @@ def test_smtp_down_is_recorded_and_retried_with_backoff(settings, staff, departm
 def test_backoff_doubles_and_gives_up_after_the_last_attempt(settings, staff, department):
     settings.REMINDER_RETRY_BACKOFF = 10
     settings.REMINDER_EMAIL_MAX_ATTEMPTS = 3
-    assert [reminders.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
     dept = department()
     staff(dept)
     task_due(FRIDAY, dept)
     smtp_down(settings)
     send_due_reminders(FRIDAY)
     for _ in range(2):
-        ReminderEmail.objects.update(next_attempt_at=timezone.now())
+        OutboxMessage.objects.update(next_try_at=timezone.now())
         deliver_emails()
-    email = ReminderEmail.objects.get()
-    assert (email.status, email.attempts, email.next_attempt_at) == ("failed", 3, None)
+    email = OutboxMessage.objects.get()
+    assert (email.state, email.attempts, email.next_try_at) == ("failed", 3, None)
     # given up: no more automatic attempts; the admin action puts it back in the queue
     assert deliver_emails().failed == 0
     smtp_up(settings)
-    assert reminders.retry_now(ReminderEmail.objects.all()) == 1
+    assert retry_now(messages=OutboxMessage.objects.all()) == 1
     assert deliver_emails().sent == 1
 
 
@@ -368,8 +372,8 @@ def test_a_refused_recipient_does_not_hold_up_the_others(settings, staff, depart
     task_due(FRIDAY, dept)
     result = send_due_reminders(FRIDAY)
     assert [m.to for m in mail.outbox] == [[good.email]]
-    assert ReminderEmail.objects.get(user=bad).status == "retry"
-    assert "SMTPRecipientsRefused" in ReminderEmail.objects.get(user=bad).last_error
+    assert OutboxMessage.objects.get(user=bad).state == "retry"
+    assert "SMTPRecipientsRefused" in OutboxMessage.objects.get(user=bad).last_error
     assert (result.emails_sent, result.emails_failed, result.failed) == (1, 1, 1)
 
 
@@ -417,7 +421,7 @@ def test_supervisors_get_a_weekly_digest_once(django_user_model, staff, departme
     assert "【市财政局】逾期3项，最早截止于2024年10月1日" in message.body
     assert "【市水务局】逾期1项" in message.body and "水资源公报" in message.body
     assert Notification.objects.filter(kind="digest").count() == 2
-    assert ReminderEmail.objects.get(user=quiet).status == "no_address"
+    assert OutboxMessage.objects.get(user=quiet).state == "no_address"
     # the same week again (a second worker, a rerun): nothing more
     again = send_supervisor_digest(monday + timedelta(days=2))
     assert (again.sent, again.already_sent) == (0, 2)
@@ -464,7 +468,8 @@ def test_command_sends_the_digest(django_user_model):
 
 @EAGER
 def test_jobs_run_in_process_and_are_logged(staff, department):
-    from tasks.tasks import deliver_reminder_emails, send_reminders
+    from notifications.tasks import deliver as deliver_reminder_emails
+    from tasks.tasks import send_reminders
 
     dept = department()
     staff(dept)

@@ -20,7 +20,8 @@ from benxi_gazette.schedule import BEAT_SCHEDULE
 from core.jobs import prune_job_runs
 from core.models import JobRun
 from core.schedule_info import describe
-from tasks.models import Reminder, ReminderEmail
+from notifications.models import OutboxMessage
+from tasks.models import Reminder
 from tasks.reminders import send_due_reminders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def test_the_schedule_lives_in_code():
 
     assert when("send-reminders") == "每天 08:30"
     assert when("supervisor-digest") == "每周一 08:30"
-    assert when("deliver-reminder-emails") == "每5分钟"
+    assert when("deliver-notifications") == "每5分钟"
     assert when("recompute-deadlines") == "每天 01:00"
     assert when("render-issue-pdfs") == "每天 02:00"
     celery_app.autodiscover_tasks(force=True)
@@ -77,7 +78,7 @@ def test_the_times_come_from_the_environment_or_the_env_file(tmp_path):
     )
     assert got["send-reminders"] == "每天 07:45"
     assert got["supervisor-digest"] == "每周一 09:05"
-    assert got["deliver-reminder-emails"] == "每10分钟"
+    assert got["deliver-notifications"] == "每10分钟"
     env_file = tmp_path / "test.env"
     env_file.write_text("REMINDER_TIME=06:15\nRECOMPUTE_DEADLINES_TIME=00:30\n")
     got = schedule_in_subprocess(tmp_path, ENV_FILE=str(env_file))
@@ -132,9 +133,9 @@ def test_admin_shows_the_schedule_and_runs_a_job_now(admin_client):
     for name in BEAT_SCHEDULE:
         assert name in html
     assert "每天 08:30" in html and "每周一 08:30" in html and "立即运行" in html
-    response = admin_client.post("/admin/core/jobrun/run/deliver-reminder-emails/")
+    response = admin_client.post("/admin/core/jobrun/run/deliver-notifications/")
     assert response.status_code == 302
-    run = JobRun.objects.get(name="tasks.deliver_reminder_emails")
+    run = JobRun.objects.get(name="notifications.deliver")
     assert run.status == "success"
     html = admin_client.get("/admin/core/jobrun/").content.decode()
     assert "成功" in html
@@ -183,18 +184,21 @@ def test_admin_lists_reminders_and_emails_with_their_errors(admin_client, failed
     assert "截止当日" in html and "市财政局" in html
     reminder = Reminder.objects.get()
     assert admin_client.get(f"/admin/tasks/reminder/{reminder.pk}/change/").status_code == 200
-    html = admin_client.get("/admin/tasks/reminderemail/").content.decode()
-    assert "发送失败，等待重试" in html and "1 封提醒邮件发送失败" in html
-    email = ReminderEmail.objects.get()
+    html = admin_client.get("/admin/notifications/outboxmessage/").content.decode()
+    assert "发送失败，等待重试" in html and "1 条消息发送失败" in html
+    email = OutboxMessage.objects.get()
     assert email.attempts == 1 and email.last_error
-    assert admin_client.get(f"/admin/tasks/reminderemail/{email.pk}/change/").status_code == 200
+    assert (
+        admin_client.get(f"/admin/notifications/outboxmessage/{email.pk}/change/").status_code
+        == 200
+    )
     response = admin_client.post(
-        "/admin/tasks/reminderemail/",
+        "/admin/notifications/outboxmessage/",
         {"action": "retry_now", "_selected_action": [email.pk]},
     )
     assert response.status_code == 302
     email.refresh_from_db()
-    assert (email.status, email.next_attempt_at) == ("pending", None)
+    assert (email.state, email.next_try_at) == ("pending", None)
 
 
 @pytest.mark.django_db

@@ -27,8 +27,10 @@ from jobhelpers import FRIDAY, closed_port, task_due, wait_until
 
 from benxi_gazette.celery import app as celery_app
 from core.models import JobRun
-from tasks.models import Notification, Reminder, ReminderEmail
-from tasks.tasks import deliver_reminder_emails, send_reminders
+from notifications.models import OutboxMessage
+from notifications.tasks import deliver as deliver_reminder_emails
+from tasks.models import Notification, Reminder
+from tasks.tasks import send_reminders
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = FRIDAY.isoformat()
@@ -135,7 +137,7 @@ def test_two_concurrent_sweeps_send_each_reminder_once(queue, offices):
     assert Notification.objects.count() == 2 * reminders  # two staff per department
     # one email per person, each of their items in it once
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
-    assert set(ReminderEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
     for person in people:
         [message] = [m for m in mail.outbox if m.to == [person.email]]
         items = Notification.objects.filter(user=person).count()
@@ -156,9 +158,9 @@ def test_an_smtp_failure_is_retried_by_the_worker(queue, offices, settings):
         [run] = finished_runs(sweep.id)
         result = outcome(run)
         assert result["sent"] == 0 and result["failed"] == Reminder.objects.count()
-        failing = list(ReminderEmail.objects.all())
+        failing = list(OutboxMessage.objects.all())
         assert len(failing) == len(people)
-        assert {(e.status, e.attempts) for e in failing} == {("retry", 1)}
+        assert {(e.state, e.attempts) for e in failing} == {("retry", 1)}
         assert all("Connection refused" in e.last_error for e in failing)
         assert not mail.outbox
 
@@ -167,7 +169,7 @@ def test_an_smtp_failure_is_retried_by_the_worker(queue, offices, settings):
         retry = deliver_reminder_emails.apply_async(queue=queue)
         [run] = finished_runs(retry.id)
         assert outcome(run) == {"sent": len(people), "failed": 0}
-    assert {(e.status, e.attempts, e.last_error) for e in ReminderEmail.objects.all()} == {
+    assert {(e.state, e.attempts, e.last_error) for e in OutboxMessage.objects.all()} == {
         ("sent", 2, "")
     }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
@@ -249,8 +251,8 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_sends_the_rest_once(
         stop(first, signal.SIGKILL)
         assert len(delivered()) == 2
         assert JobRun.objects.get(task_id=sweep.id).status == "started"  # never finished
-        assert ReminderEmail.objects.filter(status="sent").count() == 2
-        assert ReminderEmail.objects.filter(status="sending").count() == 3  # claimed, leased
+        assert OutboxMessage.objects.filter(state="sent").count() == 2
+        assert OutboxMessage.objects.filter(state="sending").count() == 3  # claimed, leased
 
         # The sweep was never acknowledged (acks_late): once the broker's visibility timeout
         # has passed, a new worker gets it again and finishes the work, sending the rest.
@@ -275,8 +277,8 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_sends_the_rest_once(
         if line.startswith("To:")
     )
     assert recipients == sorted(p.email for p in people)
-    assert set(ReminderEmail.objects.values_list("status", flat=True)) == {"sent"}
-    assert sorted(ReminderEmail.objects.values_list("attempts", flat=True)) == [1, 1, 2, 2, 2]
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 2, 2, 2]
     assert Reminder.objects.count() == 5 and Notification.objects.count() == 5
     runs = JobRun.objects.filter(task_id=sweep.id).order_by("started_at")
     assert [run.status for run in runs] == ["started", "success"]

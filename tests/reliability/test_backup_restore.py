@@ -38,7 +38,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 from gazette_seed import import_seed
-from jobhelpers import FRIDAY, task_due
+from jobhelpers import FRIDAY, closed_port, task_due
 from paths import ROOT, SEED_PATH
 from people import make_user
 from rest_framework.authtoken.models import Token
@@ -48,6 +48,7 @@ from core import backup
 from departments.models import Department
 from disclosure.models import DisclosureEvent, DisclosureItem
 from documents.models import GazetteIssue
+from notifications.models import GroupRobot
 from public.models import SearchEntry
 from staff.models import CalendarFeed
 from tasks.models import CalendarDay, CalendarYear, Notification, Task
@@ -166,7 +167,11 @@ def build_world(django_user_model, client) -> dict:
     report = report_progress(
         task, staff, text="已完成初步梳理，附佐证材料。", files=[upload("佐证.png", PNG)]
     )
-    urge(task, supervisor, message="请加快办理")  # an urge and a notification
+    # a group robot that does not answer: the urge's post to it waits in the outbox for a retry
+    GroupRobot.objects.create(
+        department=finance, url=f"http://127.0.0.1:{closed_port()}/send?key=backup-test-key"
+    )
+    urge(task, supervisor, message="请加快办理")  # an urge, a notification, a group post
     task_due(FRIDAY, finance, heading="报送年度方案")
     send_due_reminders(FRIDAY)  # reminders, their notifications and the email record
     Notification.objects.filter(user=staff).update(read_at=timezone.now())

@@ -12,7 +12,7 @@ from bench.registry import Measurement, benchmark
 def _calendar():
     from chinese_calendar.constants import holidays, workdays
 
-    from tasks.deadlines import WorkCalendar
+    from workdays.engine import WorkCalendar
 
     overrides = {d: False for d in holidays} | {d: True for d in workdays}
     return WorkCalendar(overrides, official_years=range(2004, 2027))

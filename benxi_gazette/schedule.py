@@ -9,7 +9,8 @@ Times are configurable from the environment as HH:MM, in Asia/Shanghai time:
 =========================  =======  ==========================================================
 variable                   default  job
 =========================  =======  ==========================================================
-RECOMPUTE_DEADLINES_TIME   01:00    recompute next_due (recurring deadlines roll forward)
+RECOMPUTE_DEADLINES_TIME   01:00    recompute next_due (recurring deadlines roll forward) and
+                                    the disclosure events' deadlines (after a missed change)
 RENDER_PDFS_TIME           02:00    render the PDF of published issues that changed
 PRUNE_JOB_LOG_TIME         03:30    drop successful job runs older than JOB_LOG_DAYS
 REMINDER_TIME              08:30    the reminder sweep (every day)
@@ -70,6 +71,12 @@ def daily(variable: str, default: str, **kwargs) -> crontab:
 BEAT_SCHEDULE["recompute-deadlines"] = {
     # recurring deadlines roll forward; a calendar change also triggers it at once
     "task": "tasks.recompute_deadlines",
+    "schedule": daily("RECOMPUTE_DEADLINES_TIME", "01:00"),
+}
+BEAT_SCHEDULE["recompute-disclosure-deadlines"] = {
+    # a calendar change triggers it at once; nightly, it catches up a change whose job the
+    # broker could not take
+    "task": "disclosure.recompute_deadlines",
     "schedule": daily("RECOMPUTE_DEADLINES_TIME", "01:00"),
 }
 BEAT_SCHEDULE["send-reminders"] = {

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "departments",
     "notifications",
+    "workdays",
     "documents",
     "tasks",
     "disclosure",

@@ -73,9 +73,9 @@ MIGRATION_SEEDED = frozenset(
         "auth.group_permissions",
         "departments.department",
         "departments.departmentalias",
-        "tasks.calendaryear",
-        "tasks.calendarday",
-        "tasks.calendarversion",
+        "workdays.calendaryear",
+        "workdays.calendarday",
+        "workdays.calendarversion",
     }
 )
 

@@ -9,6 +9,7 @@ class DisclosureConfig(AppConfig):
     def ready(self) -> None:
         from departments.signals import department_merging
 
+        from . import signals  # noqa: F401  (recomputes event deadlines when the calendar changes)
         from .services import move_department_rows
 
         department_merging.connect(move_department_rows, dispatch_uid="disclosure-merge")

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import Department, Role
-from tasks.calendars import current_calendar
-from tasks.deadlines import WorkCalendar
+from workdays.calendars import current_calendar
+from workdays.engine import DeadlineSpec, WorkCalendar, next_due
 
 from .models import DisclosureEvent, DisclosureItem
 
@@ -27,39 +27,19 @@ def end_of_day(day: date) -> datetime:
 
 
 def compute_due(
-    rule_kind: str,
-    occurred_at: datetime,
-    calendar: WorkCalendar,
-    *,
-    n: int | None = None,
-    by: str = "",
-    roll: bool = False,
+    spec: DeadlineSpec, occurred_at: datetime, calendar: WorkCalendar
 ) -> tuple[datetime | None, bool]:
-    """(deadline, provisional) for an event under a catalogue rule.
+    """(deadline, provisional) for an event under a catalogue rule, by the deadline engine.
 
     Working days and days count from the day after the event (民法典 第二百零一条); hours count
-    from the moment. A day-based deadline ends at the end of its day, local time.
+    from the moment; an annual rule is due on its next date on or after the event's day. A
+    day-based deadline ends at the end of its day, local time.
     """
-    day = local_day(occurred_at)
-    if rule_kind == DisclosureItem.RuleKind.WORKING_DAYS and n is not None:
-        due_day = calendar.add_working_days(day, n)
-    elif rule_kind == DisclosureItem.RuleKind.DAYS and n is not None:
-        due_day = calendar.add_days(day, n)
-        if roll:
-            due_day = calendar.roll_forward(due_day)
-    elif rule_kind == DisclosureItem.RuleKind.HOURS and n is not None:
-        due = occurred_at + timedelta(hours=n)
-        return due, calendar.is_provisional(local_day(due))
-    elif rule_kind == DisclosureItem.RuleKind.ANNUAL and by:
-        month, dom = (int(x) for x in by.split("-"))
-        due_day = date(day.year, month, dom)
-        if due_day < day:
-            due_day = date(day.year + 1, month, dom)
-        if roll:
-            due_day = calendar.roll_forward(due_day)
-    else:
+    moment = timezone.localtime(occurred_at)
+    due = next_due(spec, moment.date(), calendar, event_at=moment)
+    if due.day is None:
         return None, False
-    return end_of_day(due_day), calendar.is_provisional(day, due_day)
+    return (due.at or end_of_day(due.day)), due.provisional
 
 
 def can_record(user, item: DisclosureItem) -> bool:
@@ -94,6 +74,7 @@ def record_event(
     department = department or item.owner_department
     if department is None:
         raise ValidationError("该事项没有对应的责任部门，请指定部门")
+    rule = DeadlineSpec.from_rule_fields(item).rule_fields()
     obj = DisclosureEvent(
         item=item,
         department=department,
@@ -101,10 +82,10 @@ def record_event(
         event=event.strip(),
         reference=reference.strip(),
         occurred_at=occurred_at,
-        rule_kind=item.rule_kind,
-        rule_n=item.rule_n,
-        rule_by=item.rule_by,
         created_by=user,
+        rule_kind=rule["rule_kind"],
+        rule_n=rule["rule_n"],
+        rule_by=rule["rule_by"],
     )
     apply_due(obj, current_calendar())
     obj.full_clean()
@@ -113,13 +94,9 @@ def record_event(
 
 
 def apply_due(event: DisclosureEvent, calendar: WorkCalendar) -> bool:
+    """Set the event's deadline from its stored rule in memory; True when it changed."""
     due, provisional = compute_due(
-        event.rule_kind,
-        event.occurred_at,
-        calendar,
-        n=event.rule_n,
-        by=event.rule_by,
-        roll=event.roll_to_working_day,
+        DeadlineSpec.from_rule_fields(event), event.occurred_at, calendar
     )
     changed = (due, provisional) != (event.due_at, event.due_provisional)
     event.due_at, event.due_provisional = due, provisional
@@ -141,11 +118,20 @@ def record_publication(
 
 
 def recompute_event_deadlines() -> int:
-    """Recompute every event's deadline from its stored rule and time (after a calendar change)."""
+    """Recompute every event's deadline from its stored rule and time (after a calendar change).
+    Idempotent; returns how many events changed."""
     calendar = current_calendar()
-    changed = [
-        e for e in DisclosureEvent.objects.all().iterator(chunk_size=2000) if apply_due(e, calendar)
-    ]
+    events = DisclosureEvent.objects.only(
+        "id",
+        "occurred_at",
+        "rule_kind",
+        "rule_n",
+        "rule_by",
+        "roll_to_working_day",
+        "due_at",
+        "due_provisional",
+    )
+    changed = [e for e in events.iterator(chunk_size=2000) if apply_due(e, calendar)]
     DisclosureEvent.objects.bulk_update(changed, ["due_at", "due_provisional"], batch_size=2000)
     return len(changed)
 

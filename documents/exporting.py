@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 
 from disclosure.models import DisclosureItem
 from tasks.models import Task, TaskAssignment
+from workdays.engine import DeadlineSpec
 
 from .models import Document, GazetteIssue
 
@@ -15,17 +16,7 @@ def _iso(value):
 
 
 def deadline_dict(task: Task) -> dict:
-    return {
-        "text": task.deadline_text,
-        "kind": task.deadline_kind or None,
-        "start": _iso(task.start_on),
-        "due": _iso(task.due_on),
-        "every": task.every or None,
-        "by": task.by or None,
-        "n": task.n,
-        "unit": task.unit or None,
-        "from": task.trigger or None,
-    }
+    return DeadlineSpec.from_task(task).as_dict()
 
 
 def task_dict(task: Task) -> dict:
@@ -51,12 +42,7 @@ def catalogue_dict(item: DisclosureItem) -> dict:
         "item": item.item,
         "detail": item.detail,
         "timeliness": item.timeliness,
-        "rule": {
-            "kind": item.rule_kind,
-            "n": item.rule_n,
-            "from": item.rule_from or None,
-            "by": item.rule_by or None,
-        },
+        "rule": DeadlineSpec.from_rule_fields(item).rule_dict(),
         "period": item.period,
         "channels": item.channels,
         "owner": item.owner,

@@ -19,9 +19,10 @@ from simple_history.utils import bulk_create_with_history
 from core.dates import today as current_day
 from departments.services import DepartmentResolver
 from disclosure.models import DisclosureItem
-from tasks.calendars import current_calendar
 from tasks.models import Task, TaskAssignment
 from tasks.services import apply_next_due
+from workdays.calendars import current_calendar
+from workdays.engine import DeadlineSpec
 
 from . import search
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
@@ -408,43 +409,8 @@ def task_fingerprint(text: str, assignments: list[tuple[str, str]]) -> str:
     return hashlib.sha256(f"{body}\n{people}".encode()).hexdigest()
 
 
-DEADLINE_FIELDS = (
-    "deadline_text",
-    "deadline_kind",
-    "due_on",
-    "start_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "trigger",
-)
-
-
-def _deadline_values(spec) -> dict:
-    if spec is None:
-        return {
-            "deadline_text": "",
-            "deadline_kind": "",
-            "due_on": None,
-            "start_on": None,
-            "every": "",
-            "by": "",
-            "n": None,
-            "unit": "",
-            "trigger": "",
-        }
-    return {
-        "deadline_text": spec.text[:200],
-        "deadline_kind": spec.kind,
-        "due_on": spec.due,
-        "start_on": spec.start,
-        "every": spec.every or "",
-        "by": spec.by or "",
-        "n": spec.n,
-        "unit": spec.unit or "",
-        "trigger": (spec.trigger or "")[:200],
-    }
+# The deadline fields a document writes (the roll choice is the secretariat's: kept).
+DEADLINE_FIELDS = tuple(DeadlineSpec().written_task_fields())
 
 
 def _sync_clauses_and_tasks(
@@ -493,7 +459,7 @@ def _sync_clauses_and_tasks(
             "forwarded": pt.forwarded,
             "import_note": "；".join(pt.notes)[:500],
             "clause": by_key.get(pt.clause_key),
-            **_deadline_values(pt.deadline),
+            **(pt.deadline or DeadlineSpec()).written_task_fields(),
         }
         matches = old.get(fp)
         if matches:
@@ -553,10 +519,11 @@ def _sync_catalogue(
         item.item = row.item[:300]
         item.detail = row.detail
         item.timeliness = row.timeliness
-        item.rule_kind = row.rule.kind
-        item.rule_n = row.rule.n
-        item.rule_from = (row.rule.trigger or "")[:200]
-        item.rule_by = row.rule.by or ""
+        rule = DeadlineSpec.from_rule(
+            row.rule.kind, n=row.rule.n, by=row.rule.by, trigger=row.rule.trigger
+        )
+        for name, value in rule.rule_fields().items():
+            setattr(item, name, value)
         item.period = row.period[:200]
         item.channels = row.channels
         item.owner = row.owner[:300]

@@ -25,7 +25,7 @@ from documents import pdf as issue_pdfs
 from documents import search
 from documents import selectors as doc_selectors
 from documents.models import Clause, GazetteIssue
-from tasks.calendars import current_calendar, provisional_note
+from workdays.calendars import current_calendar, provisional_note
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 supervision overview, a task's deadline in words and its audit history.
 
 Every list runs a fixed number of queries (assignments are prefetched); the badges are
-computed in Python on the calendar in force (tasks.calendars.current_calendar).
+computed in Python on the calendar in force (workdays.calendars.current_calendar).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from core.dates import cn_date
 from core.dates import today as current_day
 from departments.models import Department
 from documents.models import GazetteIssue
-from tasks.calendars import current_calendar, provisional_note
-from tasks.deadlines import CalendarRangeError, WorkCalendar
 from tasks.models import (
-    CalendarYear,
     ProgressReport,
     Task,
     TaskAssignment,
 )
 from tasks.selectors import TaskRow, count_expressions, due_badge, task_queryset
+from workdays.calendars import current_calendar, provisional_note
+from workdays.engine import CalendarRangeError, WorkCalendar
+from workdays.models import CalendarYear
 
 
 def group_by_status(

@@ -17,10 +17,10 @@ from core.dates import today as current_day
 from core.pagination import CountOnRequestPagination
 from departments.models import Department
 from departments.permissions import IsActiveUser, IsSecretariat, IsSupervisor
+from workdays.calendars import current_calendar, provisional_note
+from workdays.engine import CalendarRangeError
 
 from . import selectors, services
-from .calendars import current_calendar, provisional_note
-from .deadlines import CalendarRangeError
 from .downloads import attachment_download
 from .filters import AssignmentFilter, ProgressFilter, TaskFilter, TaskOrdering
 from .models import Notification, ProgressReport, Task, TaskAssignment

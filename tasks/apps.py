@@ -9,7 +9,7 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from departments.signals import department_merging
 
+        from . import signals  # noqa: F401  (recomputes deadlines when the calendar changes)
         from .services import move_department_rows
 
         department_merging.connect(move_department_rows, dispatch_uid="tasks-merge")
-        from . import calendars  # noqa: F401  (registers the calendar-change signals)

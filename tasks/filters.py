@@ -14,8 +14,8 @@ from rest_framework.filters import OrderingFilter
 from core.dates import today as current_day
 from core.filters import IdFilter
 from departments.access import department_ids, sees_everything
+from workdays.calendars import current_calendar
 
-from .calendars import current_calendar
 from .models import SOON_WORKING_DAYS, ProgressReport, Task, TaskAssignment
 
 ALL = [("", "全部")]

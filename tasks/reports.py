@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 
 from core.dates import cn_date
 from core.dates import today as current_day
+from workdays.calendars import current_calendar
 
-from .calendars import current_calendar
 from .selectors import TaskRow, ordered, task_counts, task_queryset, task_rows
 
 

@@ -26,9 +26,9 @@ from django.shortcuts import get_object_or_404
 
 from core.jsonrows import json_rows, read_json_rows
 from documents.models import light
+from workdays.calendars import provisional_note
+from workdays.engine import CalendarRangeError, WorkCalendar
 
-from .calendars import provisional_note
-from .deadlines import CalendarRangeError, WorkCalendar
 from .models import (
     SOON_WORKING_DAYS,
     ProgressAttachment,

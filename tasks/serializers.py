@@ -2,7 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .calendars import provisional_note
+from workdays.calendars import provisional_note
+
 from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
 from .selectors import departments_from_json
 

@@ -17,9 +17,9 @@ from departments.models import Department, Membership
 from notifications.channels import Recipients
 from notifications.models import OutboxMessage
 from notifications.services import Message, notify
+from workdays.calendars import current_calendar
+from workdays.engine import TASK_FIELDS, DeadlineSpec, WorkCalendar, next_due
 
-from .calendars import current_calendar
-from .deadlines import WorkCalendar, next_due
 from .models import (
     Notification,
     ProgressAttachment,
@@ -30,35 +30,15 @@ from .models import (
 )
 from .uploads import check_upload
 
-DEADLINE_INPUTS = (
-    "deadline_kind",
-    "due_on",
-    "start_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "event_at",
-    "roll_to_working_day",
-)
+# What next_due is computed from: the spec's stored fields and the event of a relative one.
+DEADLINE_INPUTS = (*TASK_FIELDS, "event_at")
 
 
 def compute_next_due(task: Task, today: date, calendar: WorkCalendar) -> tuple[date | None, bool]:
     """(next_due, provisional) of a task by its deadline spec and the calendar."""
-    due = next_due(
-        task.deadline_kind,
-        today,
-        due_on=task.due_on,
-        start_on=task.start_on,
-        every=task.every or None,
-        by=task.by or None,
-        calendar=calendar,
-        roll=task.roll_to_working_day,
-        n=task.n,
-        unit=task.unit or None,
-        event_day=timezone.localtime(task.event_at).date() if task.event_at else None,
-    )
-    return due, bool(due and calendar.is_provisional(due))
+    event_at = timezone.localtime(task.event_at) if task.event_at else None
+    due = next_due(DeadlineSpec.from_task(task), today, calendar, event_at=event_at)
+    return due.day, due.provisional
 
 
 def apply_next_due(task: Task, today: date, calendar: WorkCalendar) -> bool:
@@ -284,7 +264,8 @@ def remove_assignment(assignment: TaskAssignment, user) -> None:
     assignment.delete()
 
 
-DEADLINE_EDIT_FIELDS = ("deadline_text", *DEADLINE_INPUTS)
+# The event's name (trigger) is as the document wrote it; the secretariat corrects the rest.
+DEADLINE_EDIT_FIELDS = tuple(f for f in DEADLINE_INPUTS if f != "trigger")
 
 
 @transaction.atomic
@@ -298,13 +279,9 @@ def set_task_deadline(task: Task, user, *, today: date | None = None, **values) 
     locked = _locked(task, None)
     for key, value in values.items():
         setattr(locked, key, value if value is not None or key in _NULLABLE else "")
-    kind = locked.deadline_kind
-    if kind == Task.DeadlineKind.DUE and not locked.due_on:
-        raise ValidationError({"due_on": "“限期完成”须填写截止日期"})
-    if kind == Task.DeadlineKind.RECURRING and not locked.every:
-        raise ValidationError({"every": "“定期”须填写周期"})
-    if kind == Task.DeadlineKind.RELATIVE and (not locked.n or not locked.unit):
-        raise ValidationError({"n": "“事件后限时”须填写时长和单位"})
+    errors = DeadlineSpec.from_task(locked).errors()
+    if errors:
+        raise ValidationError(errors)
     apply_next_due(locked, today or current_day(), current_calendar())
     locked.version += 1
     locked.save()

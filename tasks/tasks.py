@@ -28,13 +28,11 @@ def _day(value: str | None) -> date | None:
     name="tasks.recompute_deadlines", acks_late=True, max_retries=3, default_retry_delay=60
 )
 def recompute_deadlines(today: str | None = None) -> int:
-    """Recompute next_due of open tasks (after a calendar change; nightly for recurring ones)."""
-    from disclosure.services import recompute_event_deadlines
-
+    """Recompute next_due of open tasks (after a calendar change; nightly for recurring ones).
+    Disclosure events have their own job (disclosure.recompute_deadlines)."""
     from . import services
 
-    changed = services.recompute_deadlines(_day(today))
-    return changed + recompute_event_deadlines()
+    return services.recompute_deadlines(_day(today))
 
 
 @shared_task(name="tasks.send_reminders", **RETRY)

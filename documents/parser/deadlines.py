@@ -228,7 +228,7 @@ def parse_deadline(
     if spec.kind == "ongoing":
         for _, other in found[1:]:
             if other.kind == "recurring":
-                spec.every = other.every
+                spec = spec.replace(every=other.every)
                 break
     return spec
 

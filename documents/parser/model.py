@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# A deadline as written is the deadline engine's spec: one type from the parser to the models.
+from workdays.engine import DeadlineSpec
+
 
 class ParseError(ValueError):
     """Input that cannot be read as a gazette issue or document.
@@ -31,41 +34,6 @@ class ParseWarning:
 
     def as_dict(self) -> dict:
         return {"line": self.line, "message": self.message, "raw": self.raw}
-
-
-@dataclass
-class DeadlineSpec:
-    """A deadline as written (截止要求), in one of four kinds.
-
-    - due: ``due`` is a date (2019年2月 → 2019-02-28).
-    - ongoing: since ``start`` (a month's first day), optionally reported every ``every``.
-    - recurring: every ``every`` ("year", "half", "quarter", "month") by ``by`` ("MM-DD";
-      None for a period's end).
-    - relative: ``n`` ``unit`` ("working_days", "days", "hours") after the event ``trigger``.
-    """
-
-    kind: str
-    text: str
-    due: date | None = None
-    start: date | None = None
-    every: str | None = None
-    by: str | None = None
-    n: int | None = None
-    unit: str | None = None
-    trigger: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "start": self.start.isoformat() if self.start else None,
-            "due": self.due.isoformat() if self.due else None,
-            "every": self.every,
-            "by": self.by,
-            "n": self.n,
-            "unit": self.unit,
-            "from": self.trigger,
-        }
 
 
 @dataclass

@@ -224,7 +224,7 @@ def parse_responsibility(
                 spec = parse_deadline(clauses[-1], ref_year=ref_year)
                 if spec is None:
                     break
-                spec.text = clauses.pop()
+                spec = spec.replace(text=clauses.pop())
                 deadline = deadline or spec
             seg = ",".join(clauses)
         if not ROLE_WORDS_RE.search(seg):
@@ -249,8 +249,7 @@ def _deadline(text: str, ref_year: int | None) -> DeadlineSpec:
     spec = parse_deadline(text, ref_year=ref_year)
     if spec is None:
         raise UnreadableResponsibility(f"无法识别的时限“{text}”")
-    spec.text = text
-    return spec
+    return spec.replace(text=text)
 
 
 def _parse_labeled(

@@ -19,9 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from core.dates import cn_date
 from notifications.models import OutboxMessage
 from notifications.services import Message
+from workdays.calendars import provisional_note
+from workdays.engine import WorkCalendar
 
-from ..calendars import provisional_note
-from ..deadlines import WorkCalendar
 from ..models import TaskAssignment
 
 

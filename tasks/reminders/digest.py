@@ -20,8 +20,8 @@ from notifications.channels import Recipients
 from notifications.delivery import deliver as deliver_outbox
 from notifications.models import GroupRobot, OutboxMessage
 from notifications.services import Message, notify
+from workdays.calendars import current_calendar
 
-from ..calendars import current_calendar
 from ..models import Notification, TaskAssignment
 from .content import describe, display_name, excerpt
 

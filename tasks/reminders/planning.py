@@ -25,8 +25,9 @@ from django.db.models.functions import Cast, Concat, TruncDate
 from django.db.models.lookups import Exact, LessThan, LessThanOrEqual
 from django.utils import timezone
 
-from ..calendars import current_calendar
-from ..deadlines import WorkCalendar
+from workdays.calendars import current_calendar
+from workdays.engine import WorkCalendar
+
 from ..models import Reminder, TaskAssignment
 from .sql import DaysBetween, insert_select
 

@@ -19,8 +19,8 @@ from notifications.channels import Recipients
 from notifications.delivery import deliver as deliver_outbox
 from notifications.models import GroupRobot, OutboxMessage
 from notifications.services import notify_all
+from workdays.calendars import current_calendar
 
-from ..calendars import current_calendar
 from ..models import Notification, Reminder, TaskAssignment, threshold_label
 from . import content
 from .content import ITEM_COLUMNS, ITEM_VALUES, Item, event_item, task_item

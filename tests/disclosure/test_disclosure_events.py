@@ -14,7 +14,7 @@ from disclosure.models import DisclosureItem
 from disclosure.selectors import compliance_by_department, compliance_by_item
 from disclosure.services import recompute_event_deadlines, record_event, record_publication
 from documents.services import import_issue
-from tasks.calendars import enter_holiday_notice
+from workdays.calendars import enter_holiday_notice
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

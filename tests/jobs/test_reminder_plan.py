@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from jobhelpers import FRIDAY, task_due
 
-from tasks.calendars import current_calendar
-from tasks.deadlines import weekends_only
 from tasks.models import Reminder
 from tasks.reminders import describe, plan_for, send_due_reminders, threshold_for
+from workdays.calendars import current_calendar
+from workdays.engine import weekends_only
 
 
 def test_thresholds_count_working_days_and_say_which_way():

@@ -51,9 +51,10 @@ from documents.models import GazetteIssue
 from notifications.models import GroupRobot
 from public.models import SearchEntry
 from staff.models import CalendarFeed
-from tasks.models import CalendarDay, CalendarYear, Notification, Task
+from tasks.models import Notification, Task
 from tasks.reminders import send_due_reminders
 from tasks.services import report_progress, urge
+from workdays.models import CalendarDay, CalendarYear
 
 FAKE_PDF = b"%PDF-1.4\n% stored issue PDF\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 

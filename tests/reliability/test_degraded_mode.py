@@ -18,8 +18,8 @@ from core.models import JobRun
 from documents.models import GazetteIssue
 from documents.services import publish_issue
 from documents.tasks import render_issue_pdf
-from tasks.models import CalendarDay
 from tasks.tasks import recompute_deadlines
+from workdays.models import CalendarDay
 
 
 def test_an_unreachable_redis_is_a_cache_miss(caplog):

@@ -131,7 +131,7 @@ def test_with_redis_down_the_site_serves_and_queued_jobs_are_recorded_then_done(
         # a calendar change (its recompute job cannot be queued either): saved, no error
         changed = manage_shell(
             site,
-            "import datetime; from tasks.models import CalendarDay; CalendarDay.objects.create("
+            "import datetime; from workdays.models import CalendarDay; CalendarDay.objects.create("
             "date=datetime.date(2032, 10, 8), kind='holiday', name='国庆节')",
         )
         assert changed.returncode == 0, changed.stderr

@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from departments.models import Department
-from tasks.calendars import current_calendar
 from tasks.models import Task, TaskAssignment
+from workdays.calendars import current_calendar
 
 pytestmark = pytest.mark.django_db
 

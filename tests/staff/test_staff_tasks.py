@@ -8,10 +8,10 @@ from django.utils import timezone
 from staffhelpers import PDF, PNG, upload
 
 from departments.models import Department
-from tasks.calendars import current_calendar
 from tasks.models import Notification, ProgressReport, Task, Urge, within_limit
 from tasks.selectors import due_badge
 from tasks.services import report_progress
+from workdays.calendars import current_calendar
 
 pytestmark = pytest.mark.django_db
 

@@ -57,8 +57,8 @@ def test_the_task_rules_as_querysets(django_user_model):
     from django.contrib.auth.models import Group
 
     from departments.models import Membership
-    from tasks.calendars import current_calendar
     from tasks.models import within_limit
+    from workdays.calendars import current_calendar
 
     today, cal = timezone.localdate(), current_calendar()
     dept, other = DepartmentFactory(name="市甲局"), DepartmentFactory(name="市乙局")

@@ -8,10 +8,11 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from factories import TaskFactory
 
-from tasks.calendars import current_calendar, enter_holiday_notice, provisional_note
-from tasks.deadlines.notice import NoticeError, parse_holiday_notice
-from tasks.models import CalendarDay, CalendarYear, Task
+from tasks.models import Task
 from tasks.services import recompute_deadlines
+from workdays.calendars import current_calendar, enter_holiday_notice, provisional_note
+from workdays.engine.notice import NoticeError, parse_holiday_notice
+from workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 

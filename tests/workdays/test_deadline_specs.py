@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from documents.parser import parse_deadline
-from tasks.deadlines import next_due
+from workdays.engine import next_due
 
 
 @pytest.mark.parametrize(

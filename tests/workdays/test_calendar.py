@@ -8,7 +8,7 @@ from chinese_calendar.constants import workdays as PKG_WORKDAYS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.deadlines import CalendarRangeError, WorkCalendar
+from workdays.engine import CalendarRangeError, WorkCalendar
 
 OVERRIDES = {d: False for d in PKG_HOLIDAYS} | {d: True for d in PKG_WORKDAYS}
 CAL = WorkCalendar(OVERRIDES, official_years=range(2004, 2027))

@@ -6,8 +6,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.calendars import current_calendar, provisional_note
-from tasks.deadlines import CalendarRangeError
+from workdays.calendars import current_calendar, provisional_note
+from workdays.engine import CalendarRangeError
 
 
 def _date(text: str) -> date:

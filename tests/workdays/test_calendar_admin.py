@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from factories import TaskFactory
 
-from tasks.calendars import current_calendar
-from tasks.models import CalendarDay, CalendarYear
+from workdays.calendars import current_calendar
+from workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_missing_year_is_flagged_in_the_admin(staff):
         deadline_kind="due",
         due_on=date(2027, 3, 1),
     )
-    page = staff.get("/admin/tasks/calendaryear/").content.decode()
+    page = staff.get("/admin/workdays/calendaryear/").content.decode()
     assert "2027年节假日安排尚未录入" in page
     tasks_page = staff.get("/admin/tasks/task/").content.decode()
     assert "暂定" in tasks_page and "2027年节假日安排尚未录入" in tasks_page
@@ -35,20 +35,20 @@ def test_missing_year_is_flagged_in_the_admin(staff):
 
 def test_pasting_a_notice_enters_the_year(staff):
     response = staff.post(
-        "/admin/tasks/calendaryear/add/",
+        "/admin/workdays/calendaryear/add/",
         {"year": 2027, "status": "provisional", "notice": "", "notice_text": NOTICE},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CalendarYear.objects.get(year=2027).status == "official"
     assert CalendarDay.objects.filter(date__year=2027).count() == 13
     assert current_calendar().day_name(date(2027, 2, 20)) == "春节调休"
-    page = staff.get("/admin/tasks/calendaryear/").content.decode()
+    page = staff.get("/admin/workdays/calendaryear/").content.decode()
     assert "2027年节假日安排尚未录入" not in page
 
 
 def test_an_unreadable_notice_is_a_form_error_and_changes_nothing(staff):
     response = staff.post(
-        "/admin/tasks/calendaryear/add/",
+        "/admin/workdays/calendaryear/add/",
         {"year": 2027, "status": "provisional", "notice": "", "notice_text": "放假安排另行通知"},
     )
     assert response.status_code == 200

@@ -1,12 +1,15 @@
 """The working-day calendar as stored (CalendarYear, CalendarDay), loaded into a WorkCalendar.
 
 The loaded calendar is kept per process and rebuilt when CalendarVersion's number changes;
-every save or delete of a calendar row bumps it (signals below), so every process notices.
+every save or delete of a calendar row bumps it (signals below), so every process notices,
+and announces the change with ``workdays.signals.calendar_changed``.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import transaction
@@ -14,11 +17,15 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .deadlines import WorkCalendar
+from .engine import WorkCalendar
+from .engine.notice import parse_holiday_notice
 from .models import CalendarDay, CalendarVersion, CalendarYear
+from .signals import calendar_changed
 
 _lock = threading.Lock()
 _cached: WorkCalendar | None = None
+# Inside ``one_change()`` the row signals stay quiet; the block announces once at its end.
+_quiet = threading.local()
 
 
 def stored_version() -> int:
@@ -60,57 +67,80 @@ def provisional_note(*days: date | None, calendar: WorkCalendar | None = None) -
     return "、".join(f"{y}年" for y in years) + "节假日安排尚未录入" if years else ""
 
 
-def bump_version() -> None:
+def bump_version() -> int:
+    """Move CalendarVersion on by one; the new number (the row is locked until commit)."""
     updated = CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
     if not updated:
         CalendarVersion.objects.get_or_create(pk=1, defaults={"version": 2})
+    return stored_version()
+
+
+def announce_change(sender=None) -> int:
+    """Bump the version and send ``calendar_changed``; the new version."""
+    version = bump_version()
+    calendar_changed.send(sender=sender or CalendarVersion, version=version)
+    return version
+
+
+@contextmanager
+def one_change(sender=None):
+    """Make the calendar edits of the block one change: one bump, one signal, at its end."""
+    if getattr(_quiet, "depth", 0):
+        yield
+        return
+    _quiet.depth = 1
+    try:
+        yield
+    finally:
+        _quiet.depth = 0
+    announce_change(sender)
 
 
 @receiver([post_save, post_delete], sender=CalendarDay)
 @receiver([post_save, post_delete], sender=CalendarYear)
-def _calendar_changed(sender, **kwargs) -> None:
-    if kwargs.get("raw"):
+def _row_changed(sender, **kwargs) -> None:
+    if kwargs.get("raw") or getattr(_quiet, "depth", 0):
         return
-    bump_version()
-    schedule_recompute()
+    announce_change(sender)
 
 
-def schedule_recompute() -> None:
-    """Recompute deadlines once the current transaction commits (once per transaction)."""
-    from core.enqueue import enqueue
+def after_commit(version: int, job: Callable[[], object]) -> None:
+    """Run ``job`` once the transaction that made calendar change ``version`` commits, unless a
+    later change has committed by then (that change's own ``job`` covers this one).
 
-    from .tasks import recompute_deadlines
-
-    connection = transaction.get_connection()
-    if any(getattr(entry[1], "_recompute_deadlines", False) for entry in connection.run_on_commit):
-        return
+    So a transaction that saves many rows (the admin's bulk delete, a restore) schedules the
+    job once; a rolled-back change schedules nothing.
+    """
 
     def run() -> None:
-        # a broker that is down must not turn the saved change into an error page
-        enqueue(recompute_deadlines, later="the nightly recompute-deadlines job catches up")
+        if stored_version() == version:
+            job()
 
-    run._recompute_deadlines = True
     transaction.on_commit(run)
 
 
 @transaction.atomic
 def enter_holiday_notice(year: int, text: str, notice: str = "") -> list[CalendarDay]:
-    """Replace ``year``'s calendar rows by what the pasted State Council notice says.
+    """Replace ``year``'s calendar rows by what the pasted State Council notice says: one
+    calendar change, announced once.
 
     Raises NoticeError (with a message naming the problem) when the text cannot be read.
     """
-    from .deadlines.notice import parse_holiday_notice
-
     rows = parse_holiday_notice(text, year)
     notice = notice or f"国务院办公厅关于{year}年部分节假日安排的通知"
     dates = [d for d, _, _ in rows]
-    CalendarDay.objects.filter(date__year=year).exclude(date__in=dates).delete()
-    CalendarDay.objects.filter(date__in=dates).delete()
-    days = CalendarDay.objects.bulk_create(
-        [CalendarDay(date=d, kind=kind, name=name, notice=notice) for d, kind, name in rows]
-    )
-    CalendarYear.objects.update_or_create(
-        year=year,
-        defaults={"status": CalendarYear.Status.OFFICIAL, "notice": notice, "notice_text": text},
-    )
+    with one_change(CalendarYear):
+        CalendarDay.objects.filter(date__year=year).exclude(date__in=dates).delete()
+        CalendarDay.objects.filter(date__in=dates).delete()
+        days = CalendarDay.objects.bulk_create(
+            [CalendarDay(date=d, kind=kind, name=name, notice=notice) for d, kind, name in rows]
+        )
+        CalendarYear.objects.update_or_create(
+            year=year,
+            defaults={
+                "status": CalendarYear.Status.OFFICIAL,
+                "notice": notice,
+                "notice_text": text,
+            },
+        )
     return days

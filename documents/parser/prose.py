@@ -230,7 +230,7 @@ def extract_prose_tasks(
                     if each is None:
                         continue
                     if each.kind == "relative":  # 5小时内发布,24小时内召开: one event
-                        each.trigger = each.trigger or trigger
+                        each = each.replace(trigger=each.trigger or trigger)
                         trigger = each.trigger
                     if each.text in paren_deadline_texts or not ACTION_RE.search(piece):
                         continue

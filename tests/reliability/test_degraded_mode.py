@@ -87,10 +87,12 @@ def test_publishing_and_a_calendar_change_survive_a_broker_outage(
         publish_issue(issue)
     with django_capture_on_commit_callbacks(execute=True):
         CalendarDay.objects.create(date=date(2032, 10, 8), kind="holiday", name="国庆节")
-    assert broker_down.call_count == 2
+    # the PDF, and each app's own deadline recompute (tasks, disclosure)
+    assert broker_down.call_count == 3
     assert set(JobRun.objects.values_list("name", "status")) == {
         ("documents.render_issue_pdf", "failure"),
         ("tasks.recompute_deadlines", "failure"),
+        ("disclosure.recompute_deadlines", "failure"),
     }
     issue.refresh_from_db()
     assert issue.is_published

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from documents.parser import parse_deadline
-from workdays.engine import next_due
+from workdays.engine import DeadlineSpec, next_due, weekends_only
 
 
 @pytest.mark.parametrize(
@@ -58,16 +58,21 @@ def test_prose_that_is_not_a_deadline(text):
 
 def test_next_due():
     today = date(2026, 11, 29)
-    assert next_due("due", today, due_on=date(2019, 2, 28)) == date(2019, 2, 28)  # stays: overdue
-    assert next_due("recurring", today, every="year", by="09-30") == date(2027, 9, 30)
-    assert next_due("recurring", date(2026, 9, 30), every="year", by="09-30") == date(2026, 9, 30)
-    assert next_due("recurring", today, every="year", by="02-29") == date(2027, 2, 28)
-    assert next_due("recurring", today, every="quarter") == date(2026, 12, 31)
-    assert next_due("recurring", date(2026, 4, 1), every="quarter") == date(2026, 6, 30)
-    assert next_due("recurring", today, every="month", by="--15") == date(2026, 12, 15)
-    assert next_due("ongoing", today, start_on=date(2018, 7, 1)) is None
-    assert next_due(
-        "ongoing", date(2018, 5, 1), start_on=date(2018, 7, 1), every="quarter"
-    ) == date(2018, 9, 30)
-    assert next_due("relative", today) is None
-    assert next_due("", today) is None
+    cal = weekends_only()
+
+    def due(kind, day=today, **fields):
+        return next_due(DeadlineSpec(kind=kind, **fields), day, cal).day
+
+    assert due("due", due=date(2019, 2, 28)) == date(2019, 2, 28)  # stays: overdue
+    assert due("recurring", every="year", by="09-30") == date(2027, 9, 30)
+    assert due("recurring", date(2026, 9, 30), every="year", by="09-30") == date(2026, 9, 30)
+    assert due("recurring", every="year", by="02-29") == date(2027, 2, 28)
+    assert due("recurring", every="quarter") == date(2026, 12, 31)
+    assert due("recurring", date(2026, 4, 1), every="quarter") == date(2026, 6, 30)
+    assert due("recurring", every="month", by="--15") == date(2026, 12, 15)
+    assert due("ongoing", start=date(2018, 7, 1)) is None
+    assert due("ongoing", date(2018, 5, 1), start=date(2018, 7, 1), every="quarter") == date(
+        2018, 9, 30
+    )
+    assert due("relative") is None
+    assert due("") is None

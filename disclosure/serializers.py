@@ -3,19 +3,18 @@ from types import SimpleNamespace
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import DisclosureEvent, DisclosureItem
+from workdays.engine import DeadlineSpec
 
-UNIT_WORDS = {"working_days": "个工作日", "days": "日", "hours": "小时"}
+from .models import DisclosureEvent, DisclosureItem
 
 
 def rule_in_words(item) -> str:
-    """决定作出后7个工作日内 — the timeliness rule in plain words."""
-    if item.rule_kind in UNIT_WORDS and item.rule_n is not None:
-        start = f"{item.rule_from}后" if item.rule_from else ""
-        return f"{start}{item.rule_n}{UNIT_WORDS[item.rule_kind]}内"
-    if item.rule_kind == "annual" and item.rule_by:
-        month, day = (int(x) for x in item.rule_by.split("-"))
-        return f"每年{month}月{day}日前"
+    """决定作出后7个工作日内 — the timeliness rule in plain words (the catalogue's own text
+    when the rule is only in words)."""
+    spec = DeadlineSpec.from_rule_fields(item)
+    complete = spec.n is not None if spec.kind == "relative" else bool(spec.by)
+    if spec.kind and complete:
+        return spec.in_words()
     return item.timeliness.split("\n")[0][:60]
 
 

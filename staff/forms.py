@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from departments.access import department_ids
 from departments.models import Department, DepartmentAlias
 from tasks.models import ProgressReport, Task, TaskAssignment
+from workdays.engine import DeadlineSpec
+from workdays.engine.spec import valid_by
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -162,13 +162,14 @@ class DeadlineForm(forms.Form):
 
     def clean_by(self):
         by = (self.cleaned_data.get("by") or "").strip()
-        if by and not re.fullmatch(r"(\d{2}-\d{2})|(\d{1,2})", by):
+        if by and not valid_by(by):
             raise ValidationError("格式应为 月-日（09-30）或 日（10）")
         return by
 
     @classmethod
     def for_task(cls, task: Task, **kwargs) -> DeadlineForm:
-        initial = {name: getattr(task, name) for name in cls.base_fields}
+        fields = DeadlineSpec.from_task(task).task_fields()
+        initial = {name: fields[name] for name in cls.base_fields}
         return cls(initial=initial, prefix=f"t{task.pk}", **kwargs)
 
 

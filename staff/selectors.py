@@ -24,7 +24,7 @@ from tasks.models import (
 )
 from tasks.selectors import TaskRow, count_expressions, due_badge, task_queryset
 from workdays.calendars import current_calendar, provisional_note
-from workdays.engine import CalendarRangeError, WorkCalendar
+from workdays.engine import CalendarRangeError, DeadlineSpec, WorkCalendar
 from workdays.models import CalendarYear
 
 
@@ -82,31 +82,20 @@ def overview_totals(user, today: date, calendar: WorkCalendar) -> dict:
 # --- one task ---------------------------------------------------------------------------------
 
 
-UNIT_LABELS = {"working_days": "个工作日", "days": "日", "hours": "小时"}
-EVERY_LABELS = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
-
-
 def deadline_rule(task: Task) -> str:
     """The task's deadline spec in words (the rule next_due is computed by)."""
-    kind = task.deadline_kind
-    if kind == Task.DeadlineKind.DUE:
-        return f"限期完成：{cn_date(task.due_on)}前" if task.due_on else "限期完成（日期未识别）"
-    if kind == Task.DeadlineKind.RECURRING:
-        every = EVERY_LABELS.get(task.every, task.every)
-        if task.every == "year" and task.by:
-            month, day = task.by.split("-")
-            return f"定期：{every}{int(month)}月{int(day)}日前"
-        if task.every == "month" and task.by:
-            return f"定期：{every}{int(task.by.strip('-'))}日前"
-        return f"定期：{every}末"
-    if kind == Task.DeadlineKind.ONGOING:
-        text = f"持续推进（自{cn_date(task.start_on)}起）" if task.start_on else "持续推进"
-        if task.every:
-            text += f"，{EVERY_LABELS.get(task.every, task.every)}末报告进展"
-        return text
-    if kind == Task.DeadlineKind.RELATIVE:
-        unit = UNIT_LABELS.get(task.unit, task.unit)
-        text = f"事件后限时：{task.trigger or '起算事件'}后{task.n or '?'}{unit}内"
+    spec = DeadlineSpec.from_task(task)
+    words = spec.in_words()
+    if spec.kind == Task.DeadlineKind.DUE:
+        return f"限期完成：{words}" if spec.due else "限期完成（日期未识别）"
+    if spec.kind == Task.DeadlineKind.RECURRING:
+        return f"定期：{words}"
+    if spec.kind == Task.DeadlineKind.ONGOING:
+        since, _, report = words.partition("，") if spec.start else ("", "", words)
+        text = f"持续推进（{since}）" if since else "持续推进"
+        return f"{text}，{report}" if report else text
+    if spec.kind == Task.DeadlineKind.RELATIVE:
+        text = "事件后限时：" + spec.replace(trigger=spec.trigger or "起算事件").in_words()
         if task.event_at:
             text += f"（事件登记于{cn_date(timezone.localtime(task.event_at).date())}）"
         else:

@@ -51,6 +51,18 @@ RULE_FIELDS = ("rule_kind", "rule_n", "rule_from", "rule_by")
 
 _BY_RE = re.compile(r"(\d{2}-\d{2})|(-{0,2}\d{1,2})")
 
+EVERY_WORDS = {"year": "每年", "half": "每半年", "quarter": "每季度", "month": "每月"}
+UNIT_WORDS = {"working_days": "个工作日", "days": "日", "hours": "小时"}
+
+
+def valid_by(by: str) -> bool:
+    """``by`` as a form takes it: 月-日 (09-30) for a year, 日 (10) for a month."""
+    return bool(_BY_RE.fullmatch(by))
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
 
 @dataclass(frozen=True)
 class DeadlineSpec:
@@ -80,9 +92,33 @@ class DeadlineSpec:
             return {"every": "“定期”须填写周期"}
         if self.kind == RELATIVE and (not self.n or not self.unit):
             return {"n": "“事件后限时”须填写时长和单位"}
-        if self.by and not _BY_RE.fullmatch(self.by):
+        if self.by and not valid_by(self.by):
             return {"by": "格式应为 月-日（09-30）或 日（10）"}
         return {}
+
+    # --- in words ----------------------------------------------------------------------
+
+    def in_words(self) -> str:
+        """The rule in plain words, without its kind's name: 2019年2月28日前, 每年9月30日前,
+        每季度末, 信息形成之日后20个工作日内; '' when there is nothing to say."""
+        every = EVERY_WORDS.get(self.every or "", self.every or "")
+        if self.kind == DUE:
+            return f"{_cn(self.due)}前" if self.due else ""
+        if self.kind == RECURRING:
+            if self.every == "year" and self.by:
+                month, day = self.by.split("-")
+                return f"{every}{int(month)}月{int(day)}日前"
+            if self.every == "month" and self.by:
+                return f"{every}{int(self.by.strip('-'))}日前"
+            return f"{every}末"
+        if self.kind == ONGOING:
+            since = f"自{_cn(self.start)}起" if self.start else ""
+            return "，".join(w for w in (since, f"{every}末报告进展" if every else "") if w)
+        if self.kind == RELATIVE:
+            after = f"{self.trigger}后" if self.trigger else ""
+            n = self.n if self.n is not None else "?"
+            return f"{after}{n}{UNIT_WORDS.get(self.unit or '', self.unit or '')}内"
+        return ""
 
     # --- the export / parser dictionary ---------------------------------------------------
 

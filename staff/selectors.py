@@ -24,7 +24,7 @@ from tasks.models import (
 )
 from tasks.selectors import TaskRow, count_expressions, due_badge, task_queryset
 from workdays.calendars import current_calendar, provisional_note
-from workdays.engine import CalendarRangeError, DeadlineSpec, WorkCalendar
+from workdays.engine import TASK_FIELDS, CalendarRangeError, DeadlineSpec, WorkCalendar
 from workdays.models import CalendarYear
 
 
@@ -148,17 +148,8 @@ TASK_HISTORY_FIELDS = (
     "text",
     "heading",
     "path",
-    "deadline_text",
-    "deadline_kind",
-    "due_on",
-    "start_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "trigger",
+    *TASK_FIELDS,
     "event_at",
-    "roll_to_working_day",
     "next_due",
     "deadline_provisional",
 )

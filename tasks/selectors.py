@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from core.jsonrows import json_rows, read_json_rows
 from documents.models import light
 from workdays.calendars import provisional_note
-from workdays.engine import CalendarRangeError, WorkCalendar
+from workdays.engine import TASK_FIELDS, CalendarRangeError, WorkCalendar
 
 from .models import (
     SOON_WORKING_DAYS,
@@ -75,19 +75,7 @@ def departments_from_json(text: str | None) -> list[dict]:
 
 
 # A task's deadline as values (tasks.serializers.deadline_data turns them into the API's).
-DEADLINE_VALUES = (
-    "deadline_text",
-    "deadline_kind",
-    "start_on",
-    "due_on",
-    "every",
-    "by",
-    "n",
-    "unit",
-    "trigger",
-    "next_due",
-    "deadline_provisional",
-)
+DEADLINE_VALUES = (*TASK_FIELDS, "next_due", "deadline_provisional")
 
 # The columns of the task list (GET /api/tasks/), read as values: serializing model instances
 # cost more than the query (BENCHMARKS.md).

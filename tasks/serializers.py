@@ -1,8 +1,11 @@
+from types import SimpleNamespace
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workdays.calendars import provisional_note
+from workdays.engine import DeadlineSpec
 
 from .models import Notification, ProgressAttachment, ProgressReport, Task, TaskAssignment, Urge
 from .selectors import departments_from_json
@@ -43,6 +46,31 @@ class DeadlineSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_provisional_note(self, obj) -> str:
         return provisional_note(obj.next_due) if obj.deadline_provisional else ""
+
+    def to_representation(self, instance) -> dict:
+        # the spec's fields are read through DeadlineSpec, as everywhere (the declared fields
+        # above describe the output for the schema)
+        return {
+            **spec_data(DeadlineSpec.from_task(instance)),
+            "next_due": _iso(instance.next_due),
+            "provisional": instance.deadline_provisional,
+            "provisional_note": self.get_provisional_note(instance),
+        }
+
+
+def spec_data(spec: DeadlineSpec) -> dict:
+    """A deadline spec as the API writes it: dates ISO, blanks "" (n None)."""
+    return {
+        "text": spec.text,
+        "kind": spec.kind,
+        "start": _iso(spec.start),
+        "due": _iso(spec.due),
+        "every": spec.every or "",
+        "by": spec.by or "",
+        "n": spec.n,
+        "unit": spec.unit or "",
+        "trigger": spec.trigger or "",
+    }
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -96,15 +124,7 @@ def provisional_notes():
 def deadline_data(row: dict, note) -> dict:
     """DeadlineSerializer's output for a values() row of a task."""
     return {
-        "text": row["deadline_text"],
-        "kind": row["deadline_kind"],
-        "start": _iso(row["start_on"]),
-        "due": _iso(row["due_on"]),
-        "every": row["every"],
-        "by": row["by"],
-        "n": row["n"],
-        "unit": row["unit"],
-        "trigger": row["trigger"],
+        **spec_data(DeadlineSpec.from_task(SimpleNamespace(**row))),
         "next_due": _iso(row["next_due"]),
         "provisional": row["deadline_provisional"],
         "provisional_note": note(row["next_due"]) if row["deadline_provisional"] else "",

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "documents",
     "tasks",
     "disclosure",
+    "search",
     "public",
     "staff",
 ]

@@ -304,18 +304,21 @@ def search_filters(
 
 
 def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
-    """Fill in each hit's object (document, task or catalogue item, published only) with what
-    the result page shows of it, one query per kind; a hit whose object is not public (the
-    index lags a change in the same request) is dropped."""
+    """Fill in each hit's object (document, task or catalogue item) with what the result page
+    shows of it, one query per kind, and keep only the published ones (the index holds no
+    other, unless it lags a change made in the same request).
+
+    The objects are read by primary key and their issue checked here, not filtered in SQL: a
+    join on the issue's status lets PostgreSQL start from the issues (whose status it may
+    misjudge) instead of the handful of keys, 7 ms against 0.3 ms."""
     from disclosure.models import DisclosureItem
 
     loaders = {
         "document": lambda ids: (
-            Document.objects.published().filter(pk__in=ids).select_related("issue").defer(*light())
+            Document.objects.filter(pk__in=ids).select_related("issue").defer(*light())
         ),
         "task": lambda ids: (
-            Task.objects.published()
-            .filter(pk__in=ids)
+            Task.objects.filter(pk__in=ids)
             .select_related("document__issue")
             .defer(*light("document__"))
             .prefetch_related(
@@ -326,8 +329,7 @@ def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
             )
         ),
         "catalogue": lambda ids: (
-            DisclosureItem.objects.published()
-            .filter(pk__in=ids)
+            DisclosureItem.objects.filter(pk__in=ids)
             .select_related("owner_department", "document__issue")
             .defer(*light("document__"))
         ),
@@ -337,8 +339,11 @@ def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
         if not section.hits:
             continue
         ids = [getattr(hit.entry, key[kind]) for hit in section.hits]
-        found = {obj.pk: obj for obj in loaders[kind](ids)}
+        found = {obj.pk: obj for obj in loaders[kind](ids).order_by()}
         for hit in section.hits:
-            hit.obj = found.get(getattr(hit.entry, key[kind]))
+            obj = found.get(getattr(hit.entry, key[kind]))
+            if obj is not None:
+                issue = obj.issue if kind == "document" else obj.document.issue
+                hit.obj = obj if issue.is_published else None
         section.hits = [hit for hit in section.hits if hit.obj is not None]
     return sections

@@ -218,3 +218,49 @@ def test_search_runs_a_fixed_number_of_queries(seed, django_assert_max_num_queri
     # their departments)
     with django_assert_max_num_queries(9):
         results("资金")
+
+
+# --- the index's upkeep: built after migrate, rebuilt by hand, read through the source -------
+
+
+@pytest.mark.django_db
+def test_an_empty_index_is_built_after_migrate_and_only_then(seed):
+    """search.index.fill_empty_index (the post_migrate hook) reads the published documents
+    through the source documents/indexing.py registers."""
+    from search.index import fill_empty_index
+
+    wanted = sorted(SearchEntry.objects.values_list("kind", "document_id", "position", "text"))
+    SearchEntry.objects.all().delete()
+    fill_empty_index(using="default")
+    rows = sorted(SearchEntry.objects.values_list("kind", "document_id", "position", "text"))
+    assert rows == wanted
+    ids = set(SearchEntry.objects.values_list("pk", flat=True))
+    fill_empty_index(using="default")  # not empty: left alone
+    assert set(SearchEntry.objects.values_list("pk", flat=True)) == ids
+
+
+@pytest.mark.django_db
+def test_the_search_index_command_rebuilds_the_index(seed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    count = SearchEntry.objects.count()
+    SearchEntry.objects.filter(kind="task").delete()
+    out = StringIO()
+    call_command("search_index", stdout=out)
+    assert SearchEntry.objects.count() == count
+    assert f"search index: {count} rows" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_results_show_only_published_objects(client, seed):
+    """An issue taken back to draft whose rows are still there (the index not yet brought up to
+    date) shows nothing on the result page: the objects are loaded published only."""
+    issue = GazetteIssue.objects.get()
+    assert results("涉农资金")["document"].hits
+    GazetteIssue.objects.filter(pk=issue.pk).update(status=GazetteIssue.Status.DRAFT)
+    found = results("涉农资金")
+    assert found["document"].hits == [] and found["task"].hits == []
+    html = client.get("/search/", {"q": "涉农资金"}).content.decode()
+    assert "本政发〔2018〕13号" not in html

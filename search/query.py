@@ -8,6 +8,7 @@ columns (``Filters.where``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -101,16 +102,23 @@ def count_query(query: Query, kind: str, filters: Filters | None = None) -> Quer
 
 
 def counts(query: Query, filters: Filters | None = None, cap: int = COUNT_CAP) -> dict[str, int]:
-    """Each kind's number of hits, counted no further than cap + 1 (shown as "cap+"), in one
-    query (a UNION ALL of the capped counts)."""
-    parts, params = [], []
-    for kind in ("task", "catalogue"):
-        sql, p = count_query(query, kind, filters)[: cap + 1].query.sql_with_params()
-        parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}_hits")
-        params += [kind, *p]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return dict(cursor.fetchall())
+    """Each kind's number of hits, counted no further than cap + 1 (shown as "cap+"), so that a
+    very common term costs no more than a rarer one: at most cap + 1 matching rows of each
+    kind are read, in one query (a UNION ALL)."""
+    kinds = ("task", "catalogue")
+    parts = [count_query(query, kind, filters).values_list("kind", flat=True) for kind in kinds]
+    if connection.vendor == "postgresql":
+        parts = [part[: cap + 1] for part in parts]
+    else:
+        # SQLite takes no LIMIT inside a UNION: each part is capped in a subquery instead
+        parts = [
+            SearchEntry.objects.filter(pk__in=part.values("pk")[: cap + 1]).values_list(
+                "kind", flat=True
+            )
+            for part in parts
+        ]
+    found = Counter(parts[0].union(*parts[1:], all=True))
+    return {kind: found[kind] for kind in kinds}
 
 
 def document_groups(
@@ -133,22 +141,14 @@ def document_groups(
         .annotate(newest=Max("issue_order"), place=Min("doc_order"), hits=Count("id"))
         .order_by()
     )
-    sql, params = grouped.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT doc, hits, COUNT(*) OVER () FROM ({sql}) AS g "
-            "ORDER BY newest DESC, place, doc LIMIT %s OFFSET %s",
-            [*params, window.stop - window.start, window.start],
-        )
-        rows = cursor.fetchall()
+    # the number of groups, counted after grouping and before the window is cut
+    page = grouped.annotate(total=Window(Count("*"))).order_by("-newest", "place", "doc")
+    rows = list(page.values_list("doc", "hits", "total")[window])
     if rows:
         return [(doc, hits) for doc, hits, _total in rows], rows[0][2]
     if window.start == 0:
         return [], 0
-    # a page past the end: the total alone
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS g", params)
-        return [], cursor.fetchone()[0]
+    return [], grouped.count()  # a page past the end: the total alone
 
 
 @dataclass

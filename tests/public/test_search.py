@@ -264,3 +264,19 @@ def test_results_show_only_published_objects(client, seed):
     assert found["document"].hits == [] and found["task"].hits == []
     html = client.get("/search/", {"q": "涉农资金"}).content.decode()
     assert "本政发〔2018〕13号" not in html
+
+
+@pytest.mark.django_db
+def test_counts_stop_past_the_cap_and_a_page_past_the_end_still_has_the_total(seed):
+    q = parse_query("市")
+    every = search.counts(q, cap=100_000)
+    assert every["task"] == len(truth("市", "task")) > 3
+    assert search.counts(q, cap=3)["task"] == 4  # shown as "3+"
+    groups, total = search.document_groups(q, window=slice(0, 2))
+    assert len(groups) == 2 and total == len({e.document_id for e in _rows("市", "document")})
+    assert search.document_groups(q, window=slice(10_000, 10_005)) == ([], total)
+
+
+def _rows(query: str, kind: str) -> list:
+    q = parse_query(query)
+    return [e for e in SearchEntry.objects.filter(kind=kind) if q.matches(e.text)]

@@ -120,9 +120,15 @@ def published_document_ids() -> QuerySet:
     return Document.objects.published().order_by("pk").values_list("pk", flat=True)
 
 
+def any_published() -> bool:
+    return Document.objects.published().exists()
+
+
 # Registered with search.index from DocumentsConfig.ready(): rebuilds and the index built
 # after migrate read the gazette through it.
-SOURCE = search_index.Source(owner_ids=published_document_ids, entries=wanted_entries)
+SOURCE = search_index.Source(
+    owner_ids=published_document_ids, has_content=any_published, entries=wanted_entries
+)
 
 
 def index_documents(document_ids: Iterable[int]) -> tuple[int, int]:

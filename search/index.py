@@ -23,9 +23,11 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Source:
     """What a domain app indexes: the ids of every owner whose content is searchable now
-    (published), and the rows wanted for some owners (none for an owner that is not)."""
+    (published), whether there is any, and the rows wanted for some owners (none for an
+    owner whose content is not searchable)."""
 
     owner_ids: Callable[[], Iterable[int]]
+    has_content: Callable[[], bool]
     entries: Callable[[list[int]], list[SearchEntry]]
 
 
@@ -95,13 +97,6 @@ def write(*, owner_ids: Iterable[int], wanted: Iterable[SearchEntry]) -> tuple[i
     return len(missing), len(stale)
 
 
-def update(owner_ids: Iterable[int]) -> tuple[int, int]:
-    """``write`` for these owners with the rows every registered source wants for them."""
-    owner_ids = list(owner_ids)
-    wanted = [row for source in _sources for row in source.entries(owner_ids)]
-    return write(owner_ids=owner_ids, wanted=wanted)
-
-
 def rebuild(batch: int = 100) -> int:
     """Rebuild the whole index from the registered sources; returns the rows written."""
     with transaction.atomic():
@@ -121,7 +116,7 @@ def fill_empty_index(**kwargs) -> None:
     if kwargs.get("using", "default") != "default":
         return
     try:
-        if SearchEntry.objects.exists() or not any(any(s.owner_ids()) for s in _sources):
+        if SearchEntry.objects.exists() or not any(s.has_content() for s in _sources):
             return
     except Exception:  # tables not there yet (a partial migrate)
         return

@@ -4,7 +4,7 @@
 
 Builds the corpus through the real importer (renumbered copies of the seed issue with some
 words swapped per copy, so that terms have different frequencies), adds generated tasks up to
-the count asked, indexes it (documents.search), and then, on the same index rows:
+the count asked, indexes it (documents.indexing, search.index), and then, on the same index rows:
 
 - ``bigram``: the production analyzer, overlapping character bigrams in a 'simple'-style
   tsvector built in Python, GIN per kind; a query term is a phrase of bigrams;
@@ -133,7 +133,8 @@ def build_corpus(n_documents: int, n_tasks: int) -> dict:
 def jieba_literal(text: str) -> str:
     import jieba
 
-    from documents.search import _quote, fold
+    from search.analyzer import fold
+    from search.analyzer import quote as _quote
 
     lexemes: dict[str, list[int]] = {}
     for word, start, _end in jieba.tokenize(fold(text), mode="search"):
@@ -147,7 +148,7 @@ def jieba_literal(text: str) -> str:
 def jieba_tsquery(query) -> str:
     import jieba
 
-    from documents.search import _quote
+    from search.analyzer import quote as _quote
 
     parts = []
     for term in query.terms:
@@ -162,8 +163,8 @@ def jieba_tsquery(query) -> str:
 
 
 def _match_rows_for(analyzer: str):
-    """documents.search.match_rows with the analyzer's predicate in place of the bigram one."""
-    from documents import search
+    """search.query.match_rows with the analyzer's predicate in place of the bigram one."""
+    from search import query as search
 
     original = search.match_rows
 
@@ -174,7 +175,7 @@ def _match_rows_for(analyzer: str):
             for term in query.terms:
                 qs = qs.filter(text__contains=term)
             return qs
-        return qs.extra(where=["public_searchentry.tsv_jieba @@ (%s)::tsquery"],
+        return qs.extra(where=["search_searchentry.tsv_jieba @@ (%s)::tsquery"],
                         params=[jieba_tsquery(query)])  # fmt: skip
 
     return match_rows
@@ -186,7 +187,7 @@ def _write_column(cursor, column: str, literal) -> tuple[float, float]:
     The corpus repeats the seed, so each distinct text is tokenised once; the time returned
     is the measured rate (characters per second over the distinct texts) applied to every
     row's characters, i.e. what tokenising a corpus of distinct texts this size takes."""
-    from public.models import SearchEntry
+    from search.models import SearchEntry
 
     cache: dict[str, str] = {}
     distinct_chars = total_chars = 0
@@ -208,7 +209,7 @@ def _write_column(cursor, column: str, literal) -> tuple[float, float]:
         for row in values:
             copy.write_row(row)
     cursor.execute(
-        f"UPDATE public_searchentry e SET {column} = lit.v::tsvector FROM lit WHERE e.id = lit.id"
+        f"UPDATE search_searchentry e SET {column} = lit.v::tsvector FROM lit WHERE e.id = lit.id"
     )
     cursor.execute("DROP TABLE lit")
     return tokenise_s, time.perf_counter() - started
@@ -221,18 +222,18 @@ def build(analyzer: str) -> dict:
     tokenise_s = write_s = 0.0
     with transaction.atomic(), connection.cursor() as cursor:
         if analyzer == "bigram":
-            from documents.search import tsvector_literal
+            from search.analyzer import tsvector_literal
 
             for kind in kinds:
                 cursor.execute(f"DROP INDEX IF EXISTS search_tsv_{kind}_gin")
-            cursor.execute("UPDATE public_searchentry SET tsv = NULL")
+            cursor.execute("UPDATE search_searchentry SET tsv = NULL")
             tokenise_s, write_s = _write_column(cursor, "tsv", tsvector_literal)
             column, opclass = "tsv", ""
         elif analyzer == "jieba":
             import jieba
 
             jieba.initialize()
-            cursor.execute("ALTER TABLE public_searchentry ADD COLUMN tsv_jieba tsvector")
+            cursor.execute("ALTER TABLE search_searchentry ADD COLUMN tsv_jieba tsvector")
             tokenise_s, write_s = _write_column(cursor, "tsv_jieba", jieba_literal)
             column, opclass = "tsv_jieba", ""
         else:
@@ -245,19 +246,19 @@ def build(analyzer: str) -> dict:
         for kind in kinds:
             name = f"search_{analyzer}_{kind}_gin"
             cursor.execute(
-                f"CREATE INDEX {name} ON public_searchentry USING gin ({column}{opclass}) "
+                f"CREATE INDEX {name} ON search_searchentry USING gin ({column}{opclass}) "
                 f"WHERE kind = '{kind}'"
             )
             names.append(name)
         index_s = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE public_searchentry")
+        cursor.execute("VACUUM ANALYZE search_searchentry")
         cursor.execute("SELECT sum(pg_relation_size(c)) FROM unnest(%s::regclass[]) c", [names])
         index_bytes = cursor.fetchone()[0]
         column_bytes = 0
         if column != "text":
             cursor.execute(
-                f"SELECT coalesce(sum(pg_column_size({column})), 0) FROM public_searchentry"
+                f"SELECT coalesce(sum(pg_column_size({column})), 0) FROM search_searchentry"
             )
             column_bytes = cursor.fetchone()[0]
     return {
@@ -272,8 +273,8 @@ def build(analyzer: str) -> dict:
 
 def truth(queries) -> dict[str, dict[str, set[int]]]:
     """For each query and kind, the rows whose folded text holds every term (a full scan)."""
-    from documents.search import fold
-    from public.models import SearchEntry
+    from search.analyzer import fold
+    from search.models import SearchEntry
 
     out = {q.text: {"document": set(), "task": set(), "catalogue": set()} for q in queries}
     for pk, kind, text in SearchEntry.objects.values_list("id", "kind", "text").iterator(5000):
@@ -287,7 +288,12 @@ def truth(queries) -> dict[str, dict[str, set[int]]]:
 def measure(analyzer: str, queries, expected, repeat: int) -> dict:
     from django.db import reset_queries
 
-    from documents import search
+    from documents.selectors import load_search_objects
+    from search import query as search
+
+    def result_page(q):
+        """What the result page runs: the search, then the objects it shows."""
+        return load_search_objects(search.search(q))
 
     with mock.patch.object(search, "match_rows", _match_rows_for(analyzer)):
         recall = {}
@@ -302,14 +308,14 @@ def measure(analyzer: str, queries, expected, repeat: int) -> dict:
                     raise AssertionError(f"{analyzer}: {q.text!r} found rows that do not match")
             recall[q.text] = found / total if total else 1.0
         for q in queries:  # warm up
-            search.search(q)
+            result_page(q)
         times = []
         per_query = {}
         for q in queries:
             samples = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                search.search(q)
+                result_page(q)
                 samples.append((time.perf_counter() - started) * 1000)
                 reset_queries()
             per_query[q.text] = statistics.median(samples)
@@ -416,7 +422,7 @@ def corpus_figures() -> dict:
     from django.db.models import Count
 
     from documents.models import Document, GazetteIssue
-    from public.models import SearchEntry
+    from search.models import SearchEntry
     from tasks.models import Task
 
     out = {
@@ -426,9 +432,9 @@ def corpus_figures() -> dict:
         "rows": SearchEntry.objects.count(),
     }
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM public_searchentry")
+        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM search_searchentry")
         out["chars"] = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_total_relation_size('public_searchentry')")
+        cursor.execute("SELECT pg_total_relation_size('search_searchentry')")
         out["table_mb"] = cursor.fetchone()[0] / 2**20
     out["rows_by_kind"] = dict(
         SearchEntry.objects.order_by().values_list("kind").annotate(n=Count("id"))
@@ -440,8 +446,8 @@ def existing_bigram() -> dict:
     """The bigram index an earlier run built: sizes, and the tokenising rate on a sample."""
     from django.db import connection
 
-    from documents.search import tsvector_literal
-    from public.models import SearchEntry
+    from search.analyzer import tsvector_literal
+    from search.models import SearchEntry
 
     texts = list(SearchEntry.objects.order_by("?").values_list("text", flat=True)[:20000])
     started = time.perf_counter()
@@ -454,9 +460,9 @@ def existing_bigram() -> dict:
             "ON c.oid = i.indexrelid WHERE c.relname LIKE 'search_bigram_%'"
         )
         index_bytes = cursor.fetchone()[0]
-        cursor.execute("SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM public_searchentry")
+        cursor.execute("SELECT coalesce(sum(pg_column_size(tsv)), 0) FROM search_searchentry")
         column_bytes = cursor.fetchone()[0]
-        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM public_searchentry")
+        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM search_searchentry")
         chars = cursor.fetchone()[0]
     return {
         "tokenise_s": chars / rate,
@@ -480,25 +486,26 @@ def run(
     from django.db import connection
     from django.db.models import Count
 
-    from documents import search
-    from public.models import SearchEntry
+    from search import index
+    from search.analyzer import parse_query
+    from search.models import SearchEntry
 
     corpus = build_corpus(n_documents, n_tasks)
     started = time.perf_counter()
     # The index rows without their tsvector: build("bigram") below tokenises and times it.
-    with mock.patch.object(search, "tsvector_literal", lambda text: None):
-        rows = search.rebuild_index()
+    with mock.patch.object(index, "tsvector_literal", lambda text: None):
+        rows = index.rebuild()
     corpus["rows_s"] = time.perf_counter() - started
     corpus["rows"] = rows
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM public_searchentry")
+        cursor.execute("SELECT coalesce(sum(length(text)), 0) FROM search_searchentry")
         corpus["chars"] = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_total_relation_size('public_searchentry')")
+        cursor.execute("SELECT pg_total_relation_size('search_searchentry')")
         corpus["table_mb"] = cursor.fetchone()[0] / 2**20
     corpus["rows_by_kind"] = dict(
         SearchEntry.objects.order_by().values_list("kind").annotate(n=Count("id"))
     )
-    queries = [search.parse_query(q) for q in QUERIES]
+    queries = [parse_query(q) for q in QUERIES]
     expected = truth(queries)
     analyzers = {}
     page = {}
@@ -519,17 +526,17 @@ def rerun(repeat: int, analyzers_wanted: tuple[str, ...] = ("bigram", "trgm", "j
     """Measure again on a kept corpus; print the figures after each stage (last line wins)."""
     from django.db import connection
 
-    from documents import search
+    from search.analyzer import parse_query
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_class WHERE relname = 'search_trgm_task_gin'")
         has_trgm = cursor.fetchone() is not None
         cursor.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = 'public_searchentry' "
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'search_searchentry' "
             "AND column_name = 'tsv_jieba'"
         )
         has_jieba = cursor.fetchone() is not None
-    queries = [search.parse_query(q) for q in QUERIES]
+    queries = [parse_query(q) for q in QUERIES]
     expected = truth(queries)
     out = {
         "corpus": corpus_figures(),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "documents",
     "tasks",
     "disclosure",
+    "search",
     "public",
     "staff",
 ]

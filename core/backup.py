@@ -53,14 +53,14 @@ EXCLUDED = {
     "sessions.session": "login sessions (everyone signs in again after a restore)",
     # The search index is derived from the published issues, and its tsvector column exists
     # only on PostgreSQL: it is rebuilt after a restore instead (see REBUILD).
-    "public.searchentry": "search index (rebuilt from the restored issues)",
+    "search.searchentry": "search index (rebuilt from the restored issues)",
     # django-axes' failed-login counters and lockouts: throttling state that expires by itself
     # (its login and failure logs, AccessLog and AccessFailureLog, are kept).
     "axes.accessattempt": "failed-login counters and lockouts (they expire anyway)",
     "axes.accessattemptexpiration": "expiry times of those lockouts",
 }
 # Derived tables rebuilt inside the restore transaction, after the rows are in.
-REBUILD = {"public.searchentry": "documents.search.rebuild_index"}
+REBUILD = {"search.searchentry": "search.index.rebuild"}
 
 # What `migrate` itself puts in a new database: content types and permissions, the role groups,
 # the department registry and the working calendar. A database holding only these (or nothing)

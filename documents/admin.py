@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import indexing
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .services import publish_issue
 
@@ -17,7 +17,7 @@ class ReindexesSearch:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        search.index_documents(self.indexed_documents(form.instance))
+        indexing.index_documents(self.indexed_documents(form.instance))
 
 
 class DocumentInline(admin.TabularInline):

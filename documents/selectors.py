@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from core.jsonrows import json_rows
+from search.query import Filters as SearchFilters
+from search.query import Section
 from tasks.models import Task, TaskAssignment
 
 from .models import (
@@ -268,3 +270,73 @@ def department_tasks(department) -> QuerySet[TaskAssignment]:
             "task__order",
         )
     )
+
+
+# --- search results: the domain side of search.query ------------------------------------------
+
+
+def search_filters(
+    *, year: int | None = None, issuer: str = "", department: int | None = None
+) -> SearchFilters:
+    """The search page's filters as search.query takes them: a department keeps the tasks it
+    is assigned, the catalogue items it owns and the documents assigning it a task."""
+    where = {}
+    if department:
+        where = {
+            "task": Exists(
+                TaskAssignment.objects.filter(task_id=OuterRef("task_id"), department_id=department)
+            ),
+            "catalogue": Q(item__owner_department_id=department),
+            "document": Exists(
+                TaskAssignment.objects.filter(
+                    task__document_id=OuterRef("document_id"), department_id=department
+                )
+            ),
+        }
+    return SearchFilters(year=year, issuer=issuer, where=where)
+
+
+def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
+    """Fill in each hit's object (document, task or catalogue item) with what the result page
+    shows of it, one query per kind, and keep only the published ones (the index holds no
+    other, unless it lags a change made in the same request).
+
+    The objects are read by primary key and their issue checked here, not filtered in SQL: a
+    join on the issue's status lets PostgreSQL start from the issues (whose status it may
+    misjudge) instead of the handful of keys, 7 ms against 0.3 ms."""
+    from disclosure.models import DisclosureItem
+
+    loaders = {
+        "document": lambda ids: (
+            Document.objects.filter(pk__in=ids).select_related("issue").defer(*light())
+        ),
+        "task": lambda ids: (
+            Task.objects.filter(pk__in=ids)
+            .select_related("document__issue")
+            .defer(*light("document__"))
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=TaskAssignment.objects.select_related("department").order_by("order"),
+                )
+            )
+        ),
+        "catalogue": lambda ids: (
+            DisclosureItem.objects.filter(pk__in=ids)
+            .select_related("owner_department", "document__issue")
+            .defer(*light("document__"))
+        ),
+    }
+    key = {"document": "document_id", "task": "task_id", "catalogue": "item_id"}
+    for kind, section in sections.items():
+        if not section.hits:
+            continue
+        ids = [getattr(hit.entry, key[kind]) for hit in section.hits]
+        found = {obj.pk: obj for obj in loaders[kind](ids).order_by()}
+        for hit in section.hits:
+            obj = found.get(getattr(hit.entry, key[kind]))
+            if obj is not None:
+                issue = obj.issue if kind == "document" else obj.document.issue
+                hit.obj = obj if issue.is_published else None
+        section.hits = [hit for hit in section.hits if hit.obj is not None]
+    return sections

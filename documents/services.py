@@ -24,7 +24,7 @@ from tasks.services import apply_next_due
 from workdays.calendars import current_calendar
 from workdays.engine import DeadlineSpec
 
-from . import search
+from . import indexing
 from .models import Citation, Clause, Document, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
 from .parser.text import normalize
@@ -239,7 +239,7 @@ def _finish(issue: GazetteIssue, source_name: str, digest: str, report: ImportRe
     if report.dry_run:
         transaction.set_rollback(True)
     elif issue.is_published and report.action != "unchanged" and not report.published:
-        search.index_issue(issue)  # only the rows whose text changed are rewritten
+        indexing.index_issue(issue)  # only the rows whose text changed are rewritten
         schedule_issue_pdf(issue)
 
 
@@ -250,7 +250,7 @@ def publish_issue(issue: GazetteIssue) -> GazetteIssue:
     if issue.published_on is None:
         issue.published_on = current_day()
     issue.save(update_fields=["status", "published_at", "published_on", "updated_at"])
-    search.index_issue(issue)
+    indexing.index_issue(issue)
     schedule_issue_pdf(issue)
     return issue
 

@@ -8,10 +8,3 @@ class PublicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "public"
     verbose_name = _("公开网站")
-
-    def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from documents import search
-
-        post_migrate.connect(search.fill_empty_index, sender=self)

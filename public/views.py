@@ -22,9 +22,10 @@ from departments.models import Department
 from disclosure import selectors as catalogue_selectors
 from disclosure.serializers import rule_in_words
 from documents import pdf as issue_pdfs
-from documents import search
 from documents import selectors as doc_selectors
 from documents.models import Clause, GazetteIssue
+from search import analyzer
+from search import query as search_query
 from workdays.calendars import current_calendar, provisional_note
 
 logger = logging.getLogger(__name__)
@@ -106,20 +107,20 @@ HEADING_KINDS = {Clause.Kind.CHAPTER, Clause.Kind.PART}
 
 
 def render_text(
-    text: str, query: search.Query | None = None, links: dict[str, str] | None = None
+    text: str, query: analyzer.Query | None = None, links: dict[str, str] | None = None
 ) -> SafeString:
     """Escaped text with cited numbers linked and the search terms marked."""
-    spans = search._match_spans(text, query) if query else []
+    spans = analyzer.match_spans(text, query) if query else []
     link_spans = []
     if links:
         pattern = "|".join(re.escape(n) for n in sorted(links, key=len, reverse=True))
         link_spans = [(m.start(), m.end(), links[m.group()]) for m in re.finditer(pattern, text)]
     out, at = [], 0
     for a, b, href in link_spans:
-        out.append(search._marked(text, spans, at, a))
-        out.append(f'<a href="{escape(href)}">{search._marked(text, spans, a, b)}</a>')
+        out.append(analyzer.marked(text, spans, at, a))
+        out.append(f'<a href="{escape(href)}">{analyzer.marked(text, spans, a, b)}</a>')
         at = b
-    out.append(search._marked(text, spans, at, len(text)))
+    out.append(analyzer.marked(text, spans, at, len(text)))
     return mark_safe("".join(out))  # safe: every piece is escaped
 
 
@@ -195,7 +196,7 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     document = doc_selectors.public_document(slug)
     if document is None:
         raise Http404("没有这份文件")
-    query = search.parse_query(request.GET.get("q"))
+    query = analyzer.parse_query(request.GET.get("q"))
     clauses = list(document.clauses.all())
     tasks = list(document.tasks.all())
     tasks_by_clause: dict[int, list] = {}
@@ -355,30 +356,25 @@ def _int(value, lo=1, hi=None) -> int | None:
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
-    query = search.parse_query(raw)
+    query = analyzer.parse_query(raw)
     kind = request.GET.get("kind", "")
-    kind = kind if kind in search.KINDS else ""
-    filters = search.Filters(
-        year=_int(request.GET.get("year"), 1900, 2100),
-        issuer=request.GET.get("issuer", "").strip()[:200],
-        department=_int(request.GET.get("department")),
-    )
+    kind = kind if kind in search_query.KINDS else ""
+    chosen = {
+        "year": _int(request.GET.get("year"), 1900, 2100),
+        "issuer": request.GET.get("issuer", "").strip()[:200],
+        "department": _int(request.GET.get("department")),
+    }
     page = _int(request.GET.get("page"), 1, 1000) or 1
-    sections = search.search(query, filters, kind=kind, page=page) if query else {}
+    sections = {}
+    if query:
+        found = search_query.search(
+            query, doc_selectors.search_filters(**chosen), kind=kind, page=page
+        )
+        sections = doc_selectors.load_search_objects(found)
     shown = [(k, KIND_LABELS[k], s) for k, s in sections.items() if not kind or k == kind]
     counts = [(k, KIND_LABELS[k], s.count) for k, s in sections.items()]
     params = {"q": query.text}
-    params.update(
-        {
-            k: v
-            for k, v in (
-                ("year", filters.year),
-                ("issuer", filters.issuer),
-                ("department", filters.department),
-            )
-            if v
-        }
-    )
+    params.update({k: v for k, v in chosen.items() if v})
     return render(
         request,
         "public/search.html",
@@ -386,11 +382,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "raw": raw,
             "query": query,
             "kind": kind,
-            "filters": filters,
+            "filters": chosen,
             "sections": shown,
             "counts": counts,
             "total": sum(n for _k, _label, n in counts),
-            "cap": search.COUNT_CAP,
+            "cap": search_query.COUNT_CAP,
             "years": doc_selectors.public_years(),
             "issuers": doc_selectors.public_issuers(),
             "departments": filter_departments(),

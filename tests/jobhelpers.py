@@ -6,8 +6,8 @@ from datetime import date
 
 from factories import AssignmentFactory, TaskFactory
 
+from documents.indexing import index_issue
 from documents.models import GazetteIssue
-from documents.search import index_issue
 from tasks.models import Task
 
 # A plain autumn week (no holidays): Friday 2024-11-01, due dates around it.

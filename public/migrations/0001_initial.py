@@ -4,7 +4,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import public.models
+import search.models
 
 KINDS = ("document", "task", "catalogue")
 
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ("issue_order", models.PositiveIntegerField(verbose_name="期次顺序")),
                 ("doc_order", models.PositiveIntegerField(verbose_name="期内顺序")),
                 ("position", models.PositiveIntegerField(verbose_name="文内顺序")),
-                ("tsv", public.models.TsVectorField(blank=True, null=True)),
+                ("tsv", search.models.TsVectorField(blank=True, null=True)),
                 ("document", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="search_entries", to="documents.document")),
                 ("item", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="disclosure.disclosureitem")),
                 ("task", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tasks.task")),

@@ -1,10 +1,10 @@
-# The folded text beside each index row: where a search match is confirmed (documents.search).
+# The folded text beside each index row: where a search match is confirmed (search.analyzer).
 
 from django.db import migrations, models
 
 
 def fill_folded(apps, schema_editor):
-    from documents.search import fold
+    from search.analyzer import fold
 
     SearchEntry = apps.get_model("public", "SearchEntry")
     batch = []

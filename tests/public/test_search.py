@@ -1,116 +1,38 @@
-"""Chinese full-text search: the analyzer, the index, the result page and its filters.
+"""Chinese full-text search over the gazette: the index the services write, the result page and
+its filters (the analyzer's own tests: tests/search/test_analyzer.py).
 
 The same tests run on SQLite and on PostgreSQL (DATABASE_URL): both backends must give the
 hits the analyzer's rule says, i.e. every row whose folded text holds each query term.
 """
 
 import pytest
-from django.db import connection
 from django.urls import reverse
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from departments.models import Department
-from documents import search
+from documents import indexing
 from documents.models import Document, GazetteIssue
-from public.models import SearchEntry
-
-# --- the analyzer (pure) ---------------------------------------------------------------------
-
-
-def test_fold_maps_width_and_case_and_keeps_offsets():
-    assert search.fold("（ＡＢｃ）２０１８") == "(abc)2018"
-    folded, offsets = search.fold_with_offsets("㈠ＡＢ")
-    assert folded == "(一)ab"
-    assert list(offsets) == [0, 0, 0, 1, 2]
+from documents.selectors import load_search_objects, search_filters
+from search import query as search
+from search.analyzer import parse_query
+from search.models import SearchEntry
 
 
-def test_parse_query_splits_terms_and_drops_contained_ones():
-    q = search.parse_query(" 涉农资金  资金，取水许可 ")
-    assert q.terms == ("涉农资金", "取水许可")
-    assert not search.parse_query("，。！ ")
-    assert search.parse_query("x" * 500).text == "x" * search.MAX_QUERY_CHARS
-
-
-def test_bigram_tokens_and_query_phrases():
-    assert search.bigram_tokens("涉农资金,养老") == ["涉农", "农资", "资金", "金", "养老", "老"]
-    assert search.bigram_positions("资金,资金") == {"资金": [1, 4], "金": [2, 5]}
-    assert search.term_tsquery("涉农资金") == "'涉农' <1> '农资' <1> '资金'"
-    assert search.term_tsquery("取水许可证") == "'取水' <1> '水许' <1> '许可' <1> '可证'"
-    assert search.term_tsquery("县") == "'县':*"
-    assert search.parse_query("养老 2018").tsquery == "('养老') & ('20' <1> '01' <1> '18')"
-
-
-def test_snippet_escapes_then_marks():
-    q = search.parse_query("涉农 b")
-    html = search.snippet("<b>关于涉农资金</b>", q)
-    assert html == "&lt;<mark>b</mark>&gt;关于<mark>涉农</mark>资金&lt;/<mark>b</mark>&gt;"
-    long = "前" * 200 + "涉农资金" + "后" * 200
-    cut = search.snippet(long, search.parse_query("涉农资金"), width=60)
-    assert cut.startswith("…") and cut.endswith("…") and "<mark>涉农资金</mark>" in cut
-    assert len(cut.replace("<mark>", "").replace("</mark>", "")) <= 62
-
-
-cjk = st.text(alphabet="涉农资金养老取水许可县级市，。、 (ab12", max_size=60)
-
-
-@given(text=cjk, start=st.integers(0, 60), length=st.integers(1, 8))
-def test_a_substring_of_the_text_always_matches(text, start, length):
-    piece = text[start : start + length]
-    q = search.parse_query(piece)
-    if q:
-        assert q.matches(text)
-
-
-@given(text=cjk, query=cjk)
-def test_a_match_means_every_term_occurs(text, query):
-    q = search.parse_query(query)
-    folded = search.fold(text)
-    assert q.matches(text) == all(t in folded for t in q.terms)
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db
-@settings(max_examples=300, deadline=None)
-@given(text=cjk, query=cjk)
-def test_postgres_bigram_match_is_the_substring_rule(text, query):
-    """The tsvector/tsquery pair the analyzer builds matches exactly when each term occurs,
-    and the index's candidates (every bigram, any order) hold every match."""
-    q = search.parse_query(query)
-    if not q:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (%s)::tsvector @@ (%s)::tsquery, (%s)::tsvector @@ (%s)::tsquery",
-            [search.tsvector_literal(text), q.tsquery, search.tsvector_literal(text), q.candidates],
-        )
-        phrase, candidate = cursor.fetchone()
-    assert phrase == q.matches(text)
-    # the index side of the production predicate never drops a match ...
-    assert candidate or not q.matches(text)
-    # ... and a term of one or two characters needs no confirmation on the text
-    if all(len(t) <= 2 for t in q.terms):
-        assert candidate == q.matches(text)
-
-
-def test_long_texts_are_split_without_losing_a_match():
-    line = "甲" * 2990 + "涉农资金" + "乙" * 100
-    chunks = list(search._chunks(line + "\n" + "丙丁" * 10, limit=3000))
-    assert len(chunks) == 2
-    assert any("涉农资金" in c for c in chunks)
-    assert all(len(c) <= 3000 for c in chunks)
+def results(query: str, kind: str = "", page: int = 1, **filters) -> dict:
+    """What the result page gets: search.query's sections with their objects loaded."""
+    found = search.search(parse_query(query), search_filters(**filters), kind=kind, page=page)
+    return load_search_objects(found)
 
 
 # --- the index -------------------------------------------------------------------------------
 
 
 def hits(query: str, kind: str, **filters) -> set[int]:
-    q = search.parse_query(query)
-    return set(search.matching(q, kind, search.Filters(**filters)).values_list("pk", flat=True))
+    q = parse_query(query)
+    return set(search.matching(q, kind, search_filters(**filters)).values_list("pk", flat=True))
 
 
 def truth(query: str, kind: str) -> set[int]:
-    q = search.parse_query(query)
+    q = parse_query(query)
     return {e.pk for e in SearchEntry.objects.filter(kind=kind) if q.matches(e.text)}
 
 
@@ -141,7 +63,7 @@ def test_unpublishing_removes_an_issue_from_the_index(seed):
     assert SearchEntry.objects.filter(document__issue=issue).exists()
     issue.status = GazetteIssue.Status.DRAFT
     issue.save()
-    search.index_issue(issue)
+    indexing.index_issue(issue)
     assert not SearchEntry.objects.exists()
 
 
@@ -181,11 +103,11 @@ def test_an_edit_rewrites_only_the_rows_that_changed(seed):
     assert not hits("独一无二的词语", "document")
     clause.text += "独一无二的词语"
     clause.save()
-    assert search.index_documents([doc.pk]) == (1, 1)
+    assert indexing.index_documents([doc.pk]) == (1, 1)
     assert hits("独一无二的词语", "document")
     after = set(SearchEntry.objects.values_list("pk", flat=True))
     assert len(before - after) == 1 and len(after - before) == 1
-    assert search.index_documents([doc.pk]) == (0, 0)  # nothing changed since
+    assert indexing.index_documents([doc.pk]) == (0, 0)  # nothing changed since
 
 
 def test_a_progress_report_touches_no_index_row(seed, django_user_model):
@@ -212,7 +134,7 @@ def test_shenong_zijin_finds_the_13th_document(client, seed):
     assert f'<a href="{reverse("document", args=["本政发2018-13"])}?q=' in html
     assert "本政发〔2018〕13号" in html
     assert "<mark>涉农资金</mark>" in html
-    section = search.search(search.parse_query("涉农资金"))["document"]
+    section = results("涉农资金")["document"]
     assert section.hits[0].obj.number == "本政发〔2018〕13号"
     assert section.count == 1
 
@@ -223,9 +145,7 @@ def test_qushui_xuke_is_listed_under_the_water_bureau(client, seed):
     assert "取水许可公告" in html
     assert "责任主体：市水务局" in html
     water = Department.objects.get(name="市水务局")
-    got = search.search(
-        search.parse_query("取水许可"), search.Filters(department=water.pk), kind="catalogue"
-    )["catalogue"]
+    got = results("取水许可", kind="catalogue", department=water.pk)["catalogue"]
     assert got.count >= 1
     assert all(hit.obj.owner_department == water for hit in got.hits)
 
@@ -241,23 +161,22 @@ def test_a_query_with_no_hits_says_so(client, seed):
 
 @pytest.mark.django_db
 def test_two_character_words_and_substrings_across_words(client, seed):
-    found = search.search(search.parse_query("养老"))
+    found = results("养老")
     numbers = {h.obj.number for h in found["document"].hits}
     assert "本政办发〔2018〕58号" in numbers
     assert found["task"].count > 0
-    found = search.search(search.parse_query("农资"))  # inside 涉农资金
+    found = results("农资")  # inside 涉农资金
     assert "本政发〔2018〕13号" in {h.obj.number for h in found["document"].hits}
 
 
 @pytest.mark.django_db
 def test_filters_by_year_issuer_and_department(client, seed):
-    q = search.parse_query("资金")
-    assert search.search(q, search.Filters(year=2017))["document"].count == 0
-    assert search.search(q, search.Filters(year=2018))["document"].count > 0
-    office = search.search(q, search.Filters(issuer="本溪市人民政府办公厅"))["document"]
+    assert results("资金", year=2017)["document"].count == 0
+    assert results("资金", year=2018)["document"].count > 0
+    office = results("资金", issuer="本溪市人民政府办公厅")["document"]
     assert office.hits and all(h.obj.issuer == "本溪市人民政府办公厅" for h in office.hits)
     water = Department.objects.get(name="市水务局")
-    tasks = search.search(q, search.Filters(department=water.pk), kind="task")["task"]
+    tasks = results("资金", kind="task", department=water.pk)["task"]
     assert tasks.count > 0
     for hit in tasks.hits:
         assert water in [a.department for a in hit.obj.assignments.all()]
@@ -272,7 +191,7 @@ def test_filters_by_year_issuer_and_department(client, seed):
 @pytest.mark.django_db
 def test_one_kind_is_paginated(client, seed):
     html = client.get("/search/", {"q": "市", "kind": "task"}).content.decode()
-    count = search.search(search.parse_query("市"), kind="task")["task"].count
+    count = search.search(parse_query("市"), kind="task")["task"].count
     assert count > 20
     assert "第1页" in html and "kind=task&amp;page=2" in html
     html = client.get("/search/", {"q": "市", "kind": "task", "page": "2"}).content.decode()
@@ -286,7 +205,7 @@ def test_result_snippets_are_escaped(client, seed):
     clause = doc.clauses.order_by("order").first()
     clause.text = "<img src=x onerror=alert(1)>独特标记"
     clause.save()
-    search.index_documents([doc.pk])  # what an edit in the admin does
+    indexing.index_documents([doc.pk])  # what an edit in the admin does
     html = client.get("/search/", {"q": "独特标记"}).content.decode()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;<mark>独特标记</mark>" in html
@@ -294,7 +213,70 @@ def test_result_snippets_are_escaped(client, seed):
 
 @pytest.mark.django_db
 def test_search_runs_a_fixed_number_of_queries(seed, django_assert_max_num_queries):
-    # document groups, task and catalogue counts, the documents' first rows, and per kind
-    # the page's ids, its rows, (tasks) their departments
-    with django_assert_max_num_queries(8):
-        search.search(search.parse_query("资金"))
+    # search.query: document groups, task and catalogue counts, the documents' first rows,
+    # and per kind the page's rows; then the objects shown, one query per kind (tasks: and
+    # their departments)
+    with django_assert_max_num_queries(9):
+        results("资金")
+
+
+# --- the index's upkeep: built after migrate, rebuilt by hand, read through the source -------
+
+
+@pytest.mark.django_db
+def test_an_empty_index_is_built_after_migrate_and_only_then(seed):
+    """search.index.fill_empty_index (the post_migrate hook) reads the published documents
+    through the source documents/indexing.py registers."""
+    from search.index import fill_empty_index
+
+    wanted = sorted(SearchEntry.objects.values_list("kind", "document_id", "position", "text"))
+    SearchEntry.objects.all().delete()
+    fill_empty_index(using="default")
+    rows = sorted(SearchEntry.objects.values_list("kind", "document_id", "position", "text"))
+    assert rows == wanted
+    ids = set(SearchEntry.objects.values_list("pk", flat=True))
+    fill_empty_index(using="default")  # not empty: left alone
+    assert set(SearchEntry.objects.values_list("pk", flat=True)) == ids
+
+
+@pytest.mark.django_db
+def test_the_search_index_command_rebuilds_the_index(seed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    count = SearchEntry.objects.count()
+    SearchEntry.objects.filter(kind="task").delete()
+    out = StringIO()
+    call_command("search_index", stdout=out)
+    assert SearchEntry.objects.count() == count
+    assert f"search index: {count} rows" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_results_show_only_published_objects(client, seed):
+    """An issue taken back to draft whose rows are still there (the index not yet brought up to
+    date) shows nothing on the result page: the objects are loaded published only."""
+    issue = GazetteIssue.objects.get()
+    assert results("涉农资金")["document"].hits
+    GazetteIssue.objects.filter(pk=issue.pk).update(status=GazetteIssue.Status.DRAFT)
+    found = results("涉农资金")
+    assert found["document"].hits == [] and found["task"].hits == []
+    html = client.get("/search/", {"q": "涉农资金"}).content.decode()
+    assert "本政发〔2018〕13号" not in html
+
+
+@pytest.mark.django_db
+def test_counts_stop_past_the_cap_and_a_page_past_the_end_still_has_the_total(seed):
+    q = parse_query("市")
+    every = search.counts(q, cap=100_000)
+    assert every["task"] == len(truth("市", "task")) > 3
+    assert search.counts(q, cap=3)["task"] == 4  # shown as "3+"
+    groups, total = search.document_groups(q, window=slice(0, 2))
+    assert len(groups) == 2 and total == len({e.document_id for e in _rows("市", "document")})
+    assert search.document_groups(q, window=slice(10_000, 10_005)) == ([], total)
+
+
+def _rows(query: str, kind: str) -> list:
+    q = parse_query(query)
+    return [e for e in SearchEntry.objects.filter(kind=kind) if q.matches(e.text)]

@@ -49,7 +49,7 @@ from departments.models import Department
 from disclosure.models import DisclosureEvent, DisclosureItem
 from documents.models import GazetteIssue
 from notifications.models import GroupRobot
-from public.models import SearchEntry
+from search.models import SearchEntry
 from staff.models import CalendarFeed
 from tasks.models import Notification, Task
 from tasks.reminders import send_due_reminders
@@ -259,7 +259,7 @@ def test_round_trip_brings_back_every_row_and_every_file(
         == set(backup.EXCLUDED)
         >= {
             "sessions.session",
-            "public.searchentry",
+            "search.searchentry",
         }
     )
     assert {name for name in manifest["files"] if name.startswith("media/")} == {
@@ -289,7 +289,7 @@ def test_round_trip_brings_back_every_row_and_every_file(
     assert note.pk > max(before["tasks.notification"])
     response = client.get("/search/", {"q": "财政"})
     assert response.status_code == 200
-    assert SearchEntry.objects.count() == sum(before["public.searchentry"].values())
+    assert SearchEntry.objects.count() == sum(before["search.searchentry"].values())
     print(f"backup {took_backup:.2f}s, restore {took_restore:.2f}s, {archive.stat().st_size} B")
 
 

@@ -1,9 +1,9 @@
-"""The public search index (检索索引): one row per searchable piece of published content.
+"""The search index (检索索引): one row per searchable piece of published content.
 
-Rows are written by ``documents.search`` (the analyzer lives there) whenever an issue is
-imported, changed or published, and removed with what they index. Matching runs on ``tsv``
-(a tsvector of overlapping character bigrams) on PostgreSQL and on the folded text on SQLite;
-both give the same hits.
+Rows are written by ``search.index`` from what the domain layer says should be indexed
+(``documents.indexing``), whenever an issue is imported, changed or published, and removed with
+what they index. Matching runs on ``tsv`` (a tsvector of overlapping character bigrams) on
+PostgreSQL and on the folded text on SQLite; both give the same hits (``search.query``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ class TsMatches(Lookup):
 
 class SearchEntry(models.Model):
     """检索条目: a document's heading block, clause or attachment part, a task, or a
-    catalogue item, with its text as indexed and what the result page sorts and filters by."""
+    catalogue item, with its text as indexed and what the result page sorts and filters by.
+
+    The foreign keys name the domain models by string: this app sits below them and never
+    imports them."""
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("文件")
@@ -48,6 +51,7 @@ class SearchEntry(models.Model):
         CATALOGUE = "catalogue", _("公开目录")
 
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # The owner: the rows of one document are rewritten together (search.index.write).
     document = models.ForeignKey(
         "documents.Document", on_delete=models.CASCADE, related_name="search_entries"
     )
@@ -64,7 +68,7 @@ class SearchEntry(models.Model):
     anchor = models.CharField(_("锚点"), max_length=20, blank=True)
     label = models.CharField(_("位置"), max_length=100, blank=True)
     text = models.TextField(_("内容"))
-    # The text as the analyzer reads it (documents.search.fold): where a match is confirmed.
+    # The text as the analyzer reads it (search.analyzer.fold): where a match is confirmed.
     folded = models.TextField(_("检索文本"), blank=True, default="")
     # Filters and order, copied from the document and its issue.
     year = models.PositiveSmallIntegerField(_("年份"))
@@ -77,7 +81,8 @@ class SearchEntry(models.Model):
     class Meta:
         verbose_name = _("检索条目")
         verbose_name_plural = _("检索条目")
-        # The GIN indexes on tsv (one per kind) are created by migration 0001 on PostgreSQL.
+        # The GIN indexes on tsv (one per kind, partial) exist on PostgreSQL only; they were
+        # created by public's migration 0001, when the table was public's.
         indexes = [
             models.Index(
                 fields=["kind", "-issue_order", "doc_order", "position"], name="search_order_idx"

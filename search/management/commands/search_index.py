@@ -1,10 +1,10 @@
-"""Rebuild the public search index from the published issues."""
+"""Rebuild the search index from what the domain apps register (the published issues)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from documents.search import rebuild_index
+from search.index import rebuild
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
-        rows = rebuild_index()
+        rows = rebuild()
         self.stdout.write(f"search index: {rows} rows in {time.perf_counter() - started:.1f}s")

@@ -32,9 +32,18 @@ from .views import secretariat_required
 class IssueForm(forms.Form):
     """A new draft issue: 年份, 期号 (required), 总期号 and 出版日期 (when known)."""
 
-    year = forms.IntegerField(label="年份", error_messages={"required": "请填写年份"})
-    number = forms.IntegerField(label="期号（第几号）", error_messages={"required": "请填写期号"})
-    total_number = forms.IntegerField(label="总期号（总第几期，可暂不填）", required=False)
+    year = forms.IntegerField(
+        label="年份", error_messages={"required": "请填写年份", "invalid": "年份应为数字，如 2018"}
+    )
+    number = forms.IntegerField(
+        label="期号（第几号）",
+        error_messages={"required": "请填写期号", "invalid": "期号应为数字，如 6"},
+    )
+    total_number = forms.IntegerField(
+        label="总期号（总第几期，可暂不填）",
+        required=False,
+        error_messages={"invalid": "总期号应为数字，如 102"},
+    )
     published_on = forms.DateField(
         label="出版日期（可暂不填，发布时默认为当天）",
         required=False,
@@ -164,11 +173,10 @@ def _read(form: AddDocumentForm) -> tuple[str, str]:
 def add(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload or paste one document: the preview of adding it (nothing is written)."""
     issue = _issue(pk)
+    if issue.is_published:  # the page offers no form then; a stale one is told why
+        messages.error(request, f"{issue.title} 已发布，不能再添加文件")
+        return redirect("staff:assembly-issue", pk=issue.pk)
     form = AddDocumentForm(request.POST, request.FILES)
-    if issue.is_published:
-        form.is_valid()
-        form.add_error(None, f"{issue.title} 已发布，不能再添加文件")
-        return _workspace(request, issue, form, status=400)
     if not form.is_valid():
         return _workspace(request, issue, form, status=400)
     try:

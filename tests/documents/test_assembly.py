@@ -16,7 +16,12 @@ from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
-N13, N15, N51, N69 = "本政发〔2018〕13号", "本政发〔2018〕15号", "本政办发〔2018〕51号", "本政办发〔2018〕69号"
+N13, N15, N51, N69 = (
+    "本政发〔2018〕13号",
+    "本政发〔2018〕15号",
+    "本政办发〔2018〕51号",
+    "本政办发〔2018〕69号",
+)
 
 
 def state():
@@ -179,7 +184,7 @@ def test_move_and_remove_keep_the_toc_in_order():
     order = list(seed_documents())
     last = issue.documents.get(number=order[-1])
     assembly.move_document(document=last, direction=assembly.UP)
-    assert numbers(issue) == order[:-2] + [order[-1], order[-2]]
+    assert numbers(issue) == [*order[:-2], order[-1], order[-2]]
     first = issue.documents.get(number=order[0])
     assembly.move_document(document=first, direction=assembly.DOWN)
     assert numbers(issue)[:2] == [order[1], order[0]]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 
 from core.dates import today as current_day
@@ -78,13 +78,19 @@ def create_issue(
                 raise ValidationError(
                     {"total_number": [f"总第{total_number}期已是 {twin.title}，不能重复"]}
                 )
-        return GazetteIssue.objects.create(
-            year=year,
-            number=number,
-            title=f"{year}年第{number}号",
-            total_number=total_number,
-            published_on=published_on,
-        )
+        try:
+            with transaction.atomic():
+                return GazetteIssue.objects.create(
+                    year=year,
+                    number=number,
+                    title=f"{year}年第{number}号",
+                    total_number=total_number,
+                    published_on=published_on,
+                )
+        except IntegrityError:  # created by someone else a moment ago
+            raise ValidationError(
+                {"number": [f"{year}年第{number}号已存在，不能重复创建"]}
+            ) from None
 
 
 def parse_document(text: str) -> ParsedIssue:

@@ -224,3 +224,19 @@ def test_publish_refuses_an_empty_issue_then_publishes_and_freezes():
         with pytest.raises(ValidationError, match="已发布，不能再修改"):
             attempt()
     assert state() == before
+
+
+def test_the_pdf_contents_follow_the_order_chosen():
+    from documents.pdf import issue_context
+
+    issue = new_issue()
+    untitled = seed_document(N51).replace(N51, "", 1)  # no 文号: matched by its title
+    for text in (seed_document(N13), untitled, seed_document(N15)):
+        assembly.add_document(issue=issue, text=text)
+    assembly.move_document(document=issue.documents.get(number=""), direction=assembly.UP)
+    assembly.move_document(document=issue.documents.get(number=N15), direction=assembly.UP)
+    issue.refresh_from_db()
+    assert [d.number for d in issue.documents.order_by("order")] == ["", N15, N13]
+    context = issue_context(issue)
+    listed = [entry["pk"] for _, entries in context["toc"] for entry in entries]
+    assert listed == list(issue.documents.order_by("order").values_list("pk", flat=True))

@@ -178,6 +178,7 @@ def _attachment_lines(text: str) -> list[str]:
 def issue_context(issue: GazetteIssue) -> dict:
     documents = list(issue.documents.order_by("order").prefetch_related("catalogue_items"))
     by_number = {d.number: d for d in documents if d.number}
+    by_title = {d.title: d for d in documents if not d.number}  # as the public contents do
     sections: list[tuple[str, list[dict]]] = []
     listed: set[int] = set()
 
@@ -188,7 +189,7 @@ def issue_context(issue: GazetteIssue) -> dict:
         listed.add(doc.pk)
 
     for entry in issue.toc or []:
-        doc = by_number.get(entry.get("number") or "")
+        doc = by_number.get(entry.get("number") or "") or by_title.get(entry.get("title") or "")
         if doc is not None and doc.pk not in listed:
             add(entry.get("section") or "", doc)
     for doc in documents:  # documents added alone (import_document) are not in the toc

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import assembly, views
 
 app_name = "staff"
 
@@ -45,3 +45,5 @@ urlpatterns = [
     ),
     path("departments/<int:pk>/merge/", views.department_merge, name="department-merge"),
 ]
+
+urlpatterns += assembly.urlpatterns  # 逐件组稿 (staff/assembly.py)

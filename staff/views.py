@@ -35,7 +35,7 @@ from departments.access import (
     may_report_on,
     sees_everything,
 )
-from departments.models import Department, DepartmentAlias, Membership, name_key
+from departments.models import Department, DepartmentAlias, Membership
 from departments.services import merge_department
 from documents.models import Document, GazetteIssue
 from documents.parser import ParseError, parse_text
@@ -69,6 +69,7 @@ from .forms import (
     UrgeForm,
 )
 from .models import CalendarFeed
+from .previews import preview_context
 
 MY_TASKS_PER_PAGE = 50
 SUPERVISION_PER_PAGE = 100
@@ -660,44 +661,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "issue": issue_key,
         }
     )
-    known = {name_key(n) for n in Department.objects.values_list("name", flat=True)} | {
-        name_key(n) for n in DepartmentAlias.objects.values_list("name", flat=True)
-    }
-    roles = dict(TaskAssignment.Role.choices)
-    documents = [
-        {
-            "doc": doc,
-            "missing": doc.missing(),
-            "forwarded_by": (
-                parsed.documents[doc.forwarded_by] if doc.forwarded_by is not None else None
-            ),
-            "tasks": [
-                {
-                    "task": pt,
-                    "departments": [
-                        (a.name, roles.get(a.role, a.role), name_key(a.name) not in known)
-                        for a in pt.assignments
-                    ],
-                }
-                for pt in doc.tasks
-            ],
-        }
-        for doc in parsed.documents
-    ]
     return render(
         request,
         "staff/import_preview.html",
-        {
-            "parsed": parsed,
-            "report": report,
-            "confirm": confirm,
-            "source": source,
-            "warnings": parsed.all_warnings(),
-            "documents": documents,
-            "task_total": sum(len(d.tasks) for d in parsed.documents),
-            "catalogue_total": sum(len(d.catalogue) for d in parsed.documents),
-            "missing_total": sum(len(d["missing"]) for d in documents),
-        },
+        {**preview_context(parsed), "report": report, "confirm": confirm, "source": source},
     )
 
 

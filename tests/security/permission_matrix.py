@@ -178,6 +178,14 @@ staff:department                ANY           new_department        D    D D D  
 staff:department-alias          POST          new_department        D    D D D  D   A   D
 staff:department-alias-delete   POST          alias                 D    D D D  D   A   D
 staff:department-merge          POST          new_department        D    D D D  D   A   D
+# --- staff pages: an issue assembled document by document (逐件组稿, 秘书处) ---------------
+staff:assembly                  GET,POST      -                     D    D D D  D   A   D
+staff:assembly-issue            GET           draft_issue           D    D D D  D   A   D
+staff:assembly-add              POST          draft_issue           D    D D D  D   A   D
+staff:assembly-confirm          POST          draft_issue           D    D D D  D   A   D
+staff:assembly-publish          POST          draft_issue           D    D D D  D   A   D
+staff:assembly-move             POST          draft_document        D    D D D  D   A   D
+staff:assembly-remove           POST          draft_document        D    D D D  D   A   D
 # --- development only -------------------------------------------------------------------------
 """
 # fmt: on

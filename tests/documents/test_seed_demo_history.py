@@ -192,3 +192,18 @@ def test_only_the_secretariat_or_a_supervisor_grants_an_extension(seed, users):
     grant_extension(asked, users["secretariat"], today=AS_OF)
     task.refresh_from_db()
     assert (task.deadline_kind, task.due_on, task.next_due) == ("due", later, later)
+
+
+def test_jobs_without_a_day_run_as_of_the_demo_day(demo):
+    """The beat/run_schedule jobs take no day: they sweep and digest as of DEMO_AS_OF."""
+    from tasks.reminders.digest import overdue_by_department
+    from tasks.tasks import send_reminders
+
+    swept = send_reminders()
+    assert swept["day"] == "2018-11-20"
+    assert swept["by_threshold"].get("逾期", 0) >= 3
+    finance = next(d for d in overdue_by_department(AS_OF) if d["department__name"] == "市财政局")
+    assert [i["when"] for i in finance["items"]] == ["已逾期6个工作日", "已逾期3个工作日"]
+    unread = Notification.objects.filter(user__username="demo-caizheng", read_at__isnull=True)
+    assert unread.filter(kind=Notification.Kind.URGE).count() == 2
+    assert unread.count() > 2  # the sweep's reminders reach the inbox as well

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.dates import cn_date, today
+from core.dates import cn_date, demo_as_of
 from departments.demo import DEMO_GROUP, DemoDisabled, demo_accounts_enabled
 from departments.models import Department
 from disclosure.models import DisclosureEvent, DisclosureItem
@@ -314,11 +314,16 @@ def _tell(s: _Story) -> None:
 
 
 def seed_history(as_of: date | None = None) -> HistoryResult:
-    """Write the demo's history before ``as_of`` (today(): DEMO_AS_OF in the demo). Needs the
-    seed issue and the demo accounts; refuses outside the demo; does nothing the second time."""
+    """Write the demo's history before ``as_of`` (default: DEMO_AS_OF, which it needs: the story
+    is of the 2018 seed, not of the real date). Needs the seed issue and the demo accounts;
+    refuses outside the demo; does nothing the second time."""
     if not demo_accounts_enabled():
         raise DemoDisabled("演示数据只能在演示环境（DEBUG=1 或 DEMO_ACCOUNTS_ENABLED=1）中创建")
-    as_of = as_of or today()
+    as_of = as_of or demo_as_of()
+    if as_of is None:
+        raise LookupError(
+            "未设置 DEMO_AS_OF（如 2018-11-20；make run 会设置），演示历史按该日期编排"
+        )
     result = HistoryResult(as_of=as_of, created=False)
     if already_recorded():
         return result

@@ -156,9 +156,20 @@ def test_secretariat_and_public_pages(demo):
 
 def test_without_the_seed_issue_only_the_accounts(db, settings):
     settings.DEMO_ACCOUNTS_ENABLED = True
+    settings.DEMO_AS_OF = AS_OF
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert "未写入演示历史" in out.getvalue()
+    assert "未写入演示历史：示例公报 2018年第6号 尚未导入发布" in out.getvalue()
+    assert get_user_model().objects.filter(username="demo-caizheng").exists()
+    assert not ProgressReport.objects.exists()
+
+
+def test_without_demo_as_of_no_history(seed, settings):
+    settings.DEMO_ACCOUNTS_ENABLED = True
+    settings.DEMO_AS_OF = None
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "未写入演示历史：未设置 DEMO_AS_OF" in out.getvalue()
     assert not ProgressReport.objects.exists()
 
 

@@ -44,8 +44,10 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 # The demo: embedded SQLite (unless DATABASE_URL is set), seed gazette and demo accounts,
-# the in-process scheduler in the background and the development server in front.
+# the in-process scheduler in the background and the development server in front. DEMO_AS_OF
+# fixes the demo's "today" (core/dates.py, docs/demo.md); DEMO_AS_OF= runs on the real date.
 run: export DEBUG ?= 1
+run: export DEMO_AS_OF ?= 2018-11-20
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bootstrap_demo

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from benxi_gazette.schedule import BEAT_SCHEDULE
+from core.dates import parse_demo_as_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.demo",
             ],
             # {{ day|cn_date }} in every template, without a {% load %}
             "builtins": ["core.templatetags.gazette_dates"],
@@ -283,6 +285,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Demo accounts (manage.py seed_demo) exist only in the demo: production neither creates nor
 # accepts them. On by default only when DEBUG is on.
 DEMO_ACCOUNTS_ENABLED = env.bool("DEMO_ACCOUNTS_ENABLED", default=DEBUG)
+# The demo's fixed "today" (DEMO_AS_OF=2018-11-20, set by `make run`): core.dates.today()
+# answers it, so the 2018 seed reads as live. Only with the demo flags; production refuses it.
+DEMO_AS_OF = parse_demo_as_of(
+    env.str("DEMO_AS_OF", default=""), demo=DEBUG or DEMO_ACCOUNTS_ENABLED
+)
 # django-axes first: it refuses a locked-out username+IP before any password is checked; it
 # authenticates no one itself.
 AUTHENTICATION_BACKENDS = [

@@ -217,6 +217,38 @@ def urge(
     return urges
 
 
+@transaction.atomic
+def grant_extension(
+    report: ProgressReport, user, *, note: str = "", today: date | None = None
+) -> ProgressReport:
+    """同意延期: the secretariat or a supervisor grants an extension a department asked for.
+    The task becomes due on the date asked (a fixed deadline); the decision is recorded as a
+    progress note by the approver. Returns that note."""
+    from departments.access import is_secretariat
+
+    if not (is_secretariat(user) or is_supervisor(user)):
+        raise PermissionDenied("只有秘书处或督查人员可以批准延期")
+    if report.kind != ProgressReport.Kind.EXTENSION or report.requested_due is None:
+        raise ValidationError({"report": "这不是一条延期申请"})
+    locked = _locked(report.task, None)
+    if locked.status == Task.Status.DONE:
+        raise ValidationError({"task": "任务已办结"})
+    locked.deadline_kind, locked.due_on = Task.DeadlineKind.DUE, report.requested_due
+    errors = DeadlineSpec.from_task(locked).errors()
+    if errors:
+        raise ValidationError(errors)
+    apply_next_due(locked, today or current_day(), current_calendar())
+    locked.version += 1
+    locked.save()
+    due = report.requested_due
+    return ProgressReport.objects.create(
+        task=locked,
+        author=user,
+        kind=ProgressReport.Kind.PROGRESS,
+        text=f"同意延期至{due.year}年{due.month}月{due.day}日。{note}".strip(),
+    )
+
+
 # --- corrections by the secretariat (the review page after an import) -------------------------
 
 

@@ -13,8 +13,12 @@ PYTEST_ARGS ?=
 PY_CANDIDATES = python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) /usr/bin/python3.12
 PY = $(or $(firstword $(foreach c,$(PY_CANDIDATES),$(if $(shell $(c) -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && echo ok),$(c)))),$(error No working Python 3.12 found (tried: $(PY_CANDIDATES)). Install it with `pyenv install 3.12` or `apt-get install python3.12 python3.12-venv`, or run make PY=/path/to/python3.12))
 
-# chromium: the browser tests (tests/browser) drive Debian's Chromium through Playwright.
-SYSTEM_DEPS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium
+# chromium: the browser tests (tests/browser) drive Debian's Chromium through Playwright;
+# nodejs (and npm, below): `npm ci` installs axe-core, which they inject (docs/accessibility.md).
+SYSTEM_DEPS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium nodejs
+# The browser tests' npm packages (axe-core), pinned by tests/browser/package-lock.json.
+NODE_DIR   := tests/browser
+NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 
 .PHONY: help venv install run test test-sqlite lint fmt bench bench-quick migrate clean system-deps
 
@@ -25,7 +29,7 @@ help:
 	@echo "make lint | fmt   ruff check / format; lint also checks the layers (lint-imports)"
 	@echo "make bench        benchmarks -> bench/results.json, BENCHMARKS.md (bench-quick: short)"
 	@echo "make migrate      apply migrations"
-	@echo "make system-deps  Debian packages for PDF rendering and browser tests (fonts, pango, poppler, chromium)"
+	@echo "make system-deps  Debian packages for PDF rendering and browser tests (fonts, pango, poppler, chromium, nodejs)"
 	@echo "make clean        remove the venv, caches and var/"
 
 $(PY_VENV):
@@ -38,7 +42,16 @@ $(STAMP): pyproject.toml | $(PY_VENV)
 
 venv: $(PY_VENV)
 
-install: $(STAMP)
+# Without npm the Python side still installs; the accessibility test then skips (fails with
+# REQUIRE_SERVICES=1, as in CI, where `make system-deps` has installed npm).
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: axe-core not installed (make system-deps installs nodejs and npm)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -85,7 +98,7 @@ bench-quick: install
 	$(PY_VENV) -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis bench/tmp *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis bench/tmp *.egg-info $(NODE_DIR)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 system-deps:
@@ -93,6 +106,7 @@ system-deps:
 	for pkg in $(SYSTEM_DEPS); do \
 		dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -z "$$missing" ]; then echo "system packages present"; exit 0; fi; \
 	echo "installing:$$missing"; \
 	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \

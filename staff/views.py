@@ -747,6 +747,8 @@ def _review_item(
         "department_choices": choices if choices is not None else _department_choices(),
         "add_errors": forms.get("add").errors if forms.get("add") else None,
         "deadline_form": forms.get("deadline") or DeadlineForm.for_task(task),
+        # after a deadline change the form stays open: its errors, and the focus htmx keeps
+        "deadline_open": "deadline" in forms,
         "role_choices": TaskAssignment.Role.choices,
         "note": note,
         "ok": ok,
@@ -826,7 +828,7 @@ def review_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return _review_answer(request, task, "；".join(_errors(exc)), False, {"deadline": form})
     due = fresh.next_due.isoformat() if fresh.next_due else "无"
-    return _review_answer(request, fresh, f"时限已更新，下次截止：{due}", True)
+    return _review_answer(request, fresh, f"时限已更新，下次截止：{due}", True, {"deadline": None})
 
 
 @secretariat_required

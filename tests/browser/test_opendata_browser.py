@@ -55,8 +55,10 @@ def test_pages_fit_360px_the_table_scrolling_in_its_region(site, browser, path):
             region = regions.first
             assert region.evaluate("r => r.scrollWidth > r.clientWidth")
             region.focus()
-            page.keyboard.press("ArrowRight")
-            assert region.evaluate("r => r.scrollLeft") > 0
+            page.keyboard.press("ArrowRight")  # the region scrolls from the keyboard
+            page.wait_for_function(
+                "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=3000
+            )
     finally:
         context.close()
 

@@ -40,8 +40,8 @@ _RULE_RANK = Case(
     default=2,
 )
 
-# sort key → (column label, the expressions it orders by, ascending); the printed order last,
-# so rows that tie keep it.
+# ?sort= key → its column's label. Every sort ends with the printed order (PRINTED, which is
+# also the 序号 sort), so rows that tie keep it.
 PRINTED = ("-document__issue__year", "-document__issue__number", "document__order", "order")
 SORTS = {
     "seq": "序号",
@@ -53,6 +53,7 @@ SORTS = {
 
 
 def _ordering(key: str, descending: bool) -> list:
+    """The order_by() of a sort: its expressions (nulls last either way), then PRINTED."""
     if key == "seq":
         return (
             [f"-{f}" if not f.startswith("-") else f[1:] for f in PRINTED]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 
 from .models import DisclosureEvent
 
@@ -64,9 +65,29 @@ def public_catalogue():
     )
 
 
+def filtered_catalogue(*, area: str = "", owner: str = "", document: int | None = None):
+    """public_catalogue() narrowed by the public filters: an area (重点领域), a responsible
+    body as listed (owner_name), the document laying the rows down."""
+    items = public_catalogue()
+    if area:
+        items = items.filter(area=area)
+    if owner:
+        items = items.filter(
+            Q(owner_department__name=owner) | Q(owner_department__isnull=True, owner=owner)
+        )
+    if document:
+        items = items.filter(document_id=document)
+    return items
+
+
 def owner_name(item) -> str:
     """The responsible body as listed: the registry's name when linked, else the text."""
     return item.owner_department.name if item.owner_department_id else item.owner
+
+
+def owner_name_expression():
+    """owner_name in SQL, for values() reads and sorting."""
+    return Coalesce(F("owner_department__name"), F("owner"))
 
 
 def public_areas() -> list[str]:

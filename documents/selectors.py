@@ -197,6 +197,23 @@ def public_document(slug: str) -> Document | None:
     )
 
 
+def filtered_documents(
+    *, year: int | None = None, number: int | None = None, issuer: str = "", document=None
+) -> QuerySet[Document]:
+    """public_documents() narrowed by the public filters (the open-data downloads): a year,
+    an issue (year and number), an issuing body, one document."""
+    docs = public_documents()
+    if year:
+        docs = docs.filter(issue__year=year)
+    if number:
+        docs = docs.filter(issue__number=number)
+    if issuer:
+        docs = docs.filter(issuer=issuer)
+    if document:
+        docs = docs.filter(pk=document)
+    return docs
+
+
 def public_issuers() -> list[str]:
     """Issuing bodies of published documents (for the search filter)."""
     return list(

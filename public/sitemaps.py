@@ -10,7 +10,15 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["home", "archive", "catalogue", "departments"]
+        return [
+            "home",
+            "archive",
+            "catalogue",
+            "catalogue-table",
+            "opendata",
+            "opendata-dictionary",
+            "departments",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

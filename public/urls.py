@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import opendata, views
 from .feeds import LatestFeed
 from .sitemaps import SITEMAPS
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("feed/", LatestFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    *opendata.urlpatterns,
 ]

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -250,21 +249,18 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the catalogue ---------------------------------------------------------------------------
 
 
+def catalogue_filters(request: HttpRequest) -> tuple[str, str, int | None]:
+    """The catalogue's filters as the cards, the table and the downloads read them."""
+    area = request.GET.get("area", "").strip()[:200]
+    owner = request.GET.get("owner", "").strip()[:300]
+    return area, owner, _int(request.GET.get("document"))
+
+
 @require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     everything = catalogue_selectors.public_catalogue()
-    area = request.GET.get("area", "").strip()[:200]
-    owner = request.GET.get("owner", "").strip()[:300]
-    document = _int(request.GET.get("document"))
-    items = everything
-    if area:
-        items = items.filter(area=area)
-    if owner:
-        items = items.filter(
-            Q(owner_department__name=owner) | Q(owner_department__isnull=True, owner=owner)
-        )
-    if document:
-        items = items.filter(document_id=document)
+    area, owner, document = catalogue_filters(request)
+    items = catalogue_selectors.filtered_catalogue(area=area, owner=owner, document=document)
     page = Paginator(items, 100).get_page(request.GET.get("page"))
     compliance = catalogue_selectors.compliance_by_item([i.pk for i in page.object_list])
     rows = []

@@ -14,6 +14,7 @@ from functools import cached_property
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -97,13 +98,50 @@ TASK_LIST_VALUES = (
 )
 
 
-def task_list_values(qs: QuerySet[Task], today: date) -> QuerySet:
-    """The task list's rows as dicts, with their departments and whether each is overdue
-    (overdue_q, in SQL), in one query."""
+def task_list_values(qs: QuerySet[Task], today: date, *more: str) -> QuerySet:
+    """The task list's rows as dicts (with the fields ``more`` names too), with their
+    departments and whether each is overdue (overdue_q, in SQL), in one query."""
     return qs.values(
         *TASK_LIST_VALUES,
+        *more,
         departments=assignments_json(),
         overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
+    )
+
+
+# The states a public list of tasks can be narrowed to: a status, or overdue (as of today).
+PUBLIC_STATES = {**dict(Task.Status.choices), "overdue": "已逾期"}
+
+
+def public_tasks(
+    today: date,
+    *,
+    year: int | None = None,
+    number: int | None = None,
+    document: int | None = None,
+    department: int | None = None,
+    state: str = "",
+) -> QuerySet[Task]:
+    """Tasks of published issues (what the public may read), in gazette order, narrowed by
+    an issue (year, number), a document, a department on it (any role), a state
+    (PUBLIC_STATES)."""
+    qs = Task.objects.published()
+    if year:
+        qs = qs.filter(document__issue__year=year)
+    if number:
+        qs = qs.filter(document__issue__number=number)
+    if document:
+        qs = qs.filter(document_id=document)
+    if department:
+        qs = qs.filter(
+            Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), department_id=department))
+        )
+    if state == "overdue":
+        qs = qs.overdue(today)
+    elif state:
+        qs = qs.filter(status=state)
+    return qs.order_by(
+        "-document__issue__year", "-document__issue__number", "document__order", "order", "id"
     )
 
 

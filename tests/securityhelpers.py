@@ -187,6 +187,7 @@ def kwargs_for(obj: str | None, w: dict) -> dict:
     from documents.models import Document
 
     values = {"fmt": "csv", "by": "department", "format": "json", "app_label": "auth"}
+    values["dataset"] = "catalogue"  # the open-data downloads (literal_choices asks for each)
     value = w.get(obj) if obj else None
     if obj == "reset":
         values.update(uidb64="MQ", token="set-password")

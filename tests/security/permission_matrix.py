@@ -135,6 +135,10 @@ issue-pdf                       GET           draft_issue           H    H H H  
 document                        GET           document              A    A A A  A   A   A
 document                        GET           draft_document        H    H H H  H   H   H
 catalogue                       GET           -                     A    A A A  A   A   A
+catalogue-table                 GET           -                     A    A A A  A   A   A
+opendata                        GET           -                     A    A A A  A   A   A
+opendata-dictionary             GET           -                     A    A A A  A   A   A
+opendata-download               GET           -                     A    A A A  A   A   A
 departments                     GET           -                     A    A A A  A   A   A
 department                      GET           department            A    A A A  A   A   A
 search                          GET           -                     A    A A A  A   A   A

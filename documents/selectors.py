@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from core.dates import today as current_day
 from core.jsonrows import json_rows
+from search.query import KINDS, Section
 from search.query import Filters as SearchFilters
-from search.query import Section
 from tasks.models import Task, TaskAssignment
 
 from .models import (
@@ -17,6 +20,7 @@ from .models import (
     Document,
     GazetteIssue,
     light,
+    status_q,
 )
 
 
@@ -276,10 +280,17 @@ def department_tasks(department) -> QuerySet[TaskAssignment]:
 
 
 def search_filters(
-    *, year: int | None = None, issuer: str = "", department: int | None = None
+    *,
+    year: int | None = None,
+    issuer: str = "",
+    department: int | None = None,
+    status: str = "",
+    today: date | None = None,
 ) -> SearchFilters:
     """The search page's filters as search.query takes them: a department keeps the tasks it
-    is assigned, the catalogue items it owns and the documents assigning it a task."""
+    is assigned, the catalogue items it owns and the documents assigning it a task; a status
+    (有效/失效/废止/已修改, documents.models.status_q) keeps what lies in documents of that
+    status today."""
     where = {}
     if department:
         where = {
@@ -293,6 +304,9 @@ def search_filters(
                 )
             ),
         }
+    if status:
+        in_status = status_q(status, today or current_day(), prefix="document__")
+        where = {k: (where[k] & in_status if k in where else in_status) for k in KINDS}
     return SearchFilters(year=year, issuer=issuer, where=where)
 
 

@@ -152,8 +152,60 @@ class DocumentSerializer(serializers.ModelSerializer):
             "title",
             "signed_on",
             "public",
+            "effective_on",
+            "valid_until",
             "task_count",
         ]
+
+
+def validity_data(document: Document, user=None) -> dict:
+    """A document's status today, the sentences its dates come from, and its relations
+    (confirmed 废止/修改, both ways; the other document where ``user`` may read it)."""
+    from core.dates import today
+
+    from .models import Validity
+    from .validity import relations_of
+
+    status = document.validity_on(today())
+    by, of = relations_of(document, user)
+
+    def link(r) -> dict:
+        doc = r.document
+        return {
+            "kind": r.kind,
+            "number": r.number,
+            "title": r.title,
+            "document": {"id": doc.id, "slug": doc.slug, "title": doc.title} if doc else None,
+            "cited_text": r.cited_text,
+        }
+
+    return {
+        "status": status,
+        "status_label": str(Validity(status).label),
+        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "effective_text": document.effective_text,
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "validity_text": document.validity_text,
+        "interpreter": document.interpreter,
+        "changed_by": [link(r) for r in by],
+        "changes": [link(r) for r in of],
+    }
+
+
+VALIDITY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["valid", "expired", "repealed", "amended"]},
+        "status_label": {"type": "string"},
+        "effective_on": {"type": "string", "format": "date", "nullable": True},
+        "effective_text": {"type": "string"},
+        "valid_until": {"type": "string", "format": "date", "nullable": True},
+        "validity_text": {"type": "string"},
+        "interpreter": {"type": "string"},
+        "changed_by": {"type": "array", "items": {"type": "object"}},
+        "changes": {"type": "array", "items": {"type": "object"}},
+    },
+}
 
 
 # The document's own columns that its detail adds to the list's.
@@ -176,6 +228,7 @@ class DocumentDetailSerializer(DocumentSerializer):
     citations = CitationSerializer(many=True, read_only=True)
     attachments = serializers.JSONField(read_only=True)
     warnings = serializers.JSONField(read_only=True)
+    validity = serializers.SerializerMethodField()
 
     class Meta(DocumentSerializer.Meta):
         fields = [
@@ -184,11 +237,17 @@ class DocumentDetailSerializer(DocumentSerializer):
             "outline",
             "tasks",
             "citations",
+            "validity",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(VALIDITY_SCHEMA)
+    def get_validity(self, obj):
+        user = self.context["request"].user if "request" in self.context else None
+        return validity_data(obj, user)
 
-def document_detail_data(document: Document) -> dict:
+
+def document_detail_data(document: Document, user=None) -> dict:
     """DocumentDetailSerializer's output for a document of selectors.document_with_parts:
     outline and citations from its own row, tasks read as values (a test holds the two
     equal)."""
@@ -232,4 +291,5 @@ def document_detail_data(document: Document) -> dict:
         }
         for c in read_json_rows(document.citations_json, "id")
     ]
+    data["validity"] = validity_data(document, user)
     return data

@@ -236,6 +236,11 @@ class Document(models.Model):
         return found or Validity.VALID
 
     @property
+    def get_validity_label(self) -> str:
+        """有效/失效/废止/已修改 for a document read ``with_validity``."""
+        return Validity(getattr(self, "validity_status", None) or Validity.VALID).label
+
+    @property
     def missing_elements(self) -> list[str]:
         """The parts of a 公文 (GB/T 9704-2012) this copy came without, for the review."""
         return missing_elements(

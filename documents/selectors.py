@@ -149,6 +149,7 @@ def public_issue(year: int, number: int) -> GazetteIssue | None:
                 "documents",
                 queryset=Document.objects.defer(*DOCUMENT_HEAVY)
                 .annotate(task_count=Count("tasks"))
+                .with_validity(current_day())
                 .order_by("order"),
             )
         )
@@ -322,7 +323,10 @@ def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
 
     loaders = {
         "document": lambda ids: (
-            Document.objects.filter(pk__in=ids).select_related("issue").defer(*light())
+            Document.objects.filter(pk__in=ids)
+            .with_validity(current_day())
+            .select_related("issue")
+            .defer(*light())
         ),
         "task": lambda ids: (
             Task.objects.filter(pk__in=ids)

@@ -204,6 +204,16 @@ def test_search_filters_by_status(seed, client, on_day):
     page = client.get("/search/", {"q": "中医药", "status": "repealed"}).content.decode()
     assert REPEALED in page and 'value="repealed" selected' in page
     assert AMENDED not in page
+    assert '<span class="badge badge--validity-repealed">废止</span>' in page
+
+
+def test_the_issue_contents_mark_documents_no_longer_in_force(seed, client, on_day):
+    on_day(date(2019, 6, 1))
+    _report, later = import_later()
+    confirm_all(later)
+    page = client.get(reverse("issue", args=[2018, 6])).content.decode()
+    assert page.count("badge--validity-") == 2  # 废止 and 已修改; the valid ones carry none
+    assert '<span class="badge badge--validity-amended">已修改</span>' in page
 
 
 # --- the supervisor's list ------------------------------------------------------------------------

@@ -119,4 +119,4 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         """DocumentDetailSerializer's answer, its parts read as values (document_detail_data)."""
-        return Response(document_detail_data(self.get_object(), request.user))
+        return Response(document_detail_data(self.get_object()))

@@ -18,6 +18,7 @@ from .models import (
     Citation,
     Clause,
     Document,
+    DocumentRelation,
     GazetteIssue,
     light,
     status_q,
@@ -90,30 +91,62 @@ def document_with_parts(user) -> QuerySet[Document]:
     document only where the user may read it: a draft's title never shows through a
     published document."""
     visible = Document.objects.visible_to(user).filter(pk=OuterRef("cited_document_id"))
-    return visible_documents(user).annotate(
-        outline_json=json_rows(
-            Clause.objects.filter(document=OuterRef("pk")),
-            "document",
-            id=F("id"),
-            parent=F("parent_id"),
-            kind=F("kind"),
-            label=F("label"),
-            heading=F("heading"),
-            text=F("text"),
-            path=F("path"),
-            order=F("order"),
-        ),
-        citations_json=json_rows(
-            Citation.objects.filter(document=OuterRef("pk")),
-            "document",
-            id=F("id"),
-            number=F("number"),
-            title=F("title"),
-            linked=Exists(visible),
-            cited_id=F("cited_document_id"),
-            cited_slug=F("cited_document__slug"),
-            cited_title=F("cited_document__title"),
-        ),
+    confirmed = DocumentRelation.objects.filter(state=DocumentRelation.State.CONFIRMED)
+    visible_source = Document.objects.visible_to(user).filter(pk=OuterRef("source_id"))
+    visible_target = Document.objects.visible_to(user).filter(pk=OuterRef("target_id"))
+    return (
+        visible_documents(user)
+        .with_validity(current_day())
+        .annotate(
+            # 废止 / 修改, both ways (documents.validity.relations_of says the same with objects)
+            changed_by_json=json_rows(
+                confirmed.filter(Exists(visible_source), target=OuterRef("pk")),
+                "target",
+                id=F("id"),
+                kind=F("kind"),
+                number=F("source__number"),
+                title=F("source__title"),
+                doc_id=F("source_id"),
+                doc_slug=F("source__slug"),
+                cited_text=F("cited_text"),
+            ),
+            changes_json=json_rows(
+                confirmed.filter(source=OuterRef("pk")),
+                "source",
+                id=F("id"),
+                kind=F("kind"),
+                number=F("target_number"),
+                title=F("target_title"),
+                linked=Exists(visible_target),
+                doc_id=F("target_id"),
+                doc_slug=F("target__slug"),
+                doc_title=F("target__title"),
+                cited_text=F("cited_text"),
+            ),
+            outline_json=json_rows(
+                Clause.objects.filter(document=OuterRef("pk")),
+                "document",
+                id=F("id"),
+                parent=F("parent_id"),
+                kind=F("kind"),
+                label=F("label"),
+                heading=F("heading"),
+                text=F("text"),
+                path=F("path"),
+                order=F("order"),
+            ),
+            citations_json=json_rows(
+                Citation.objects.filter(document=OuterRef("pk")),
+                "document",
+                id=F("id"),
+                number=F("number"),
+                title=F("title"),
+                linked=Exists(visible),
+                cited_id=F("cited_document_id"),
+                cited_slug=F("cited_document__slug"),
+                cited_title=F("cited_document__title"),
+            ),
+        )
     )
 
 

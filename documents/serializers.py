@@ -158,26 +158,10 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-def validity_data(document: Document, user=None) -> dict:
-    """A document's status today, the sentences its dates come from, and its relations
-    (confirmed 废止/修改, both ways; the other document where ``user`` may read it)."""
-    from core.dates import today
-
+def validity_payload(document: Document, status: str, changed_by: list, changes: list) -> dict:
+    """The ``validity`` of a document's detail: its status today, the sentences its dates
+    come from, and its confirmed relations both ways (link dicts)."""
     from .models import Validity
-    from .validity import relations_of
-
-    status = document.validity_on(today())
-    by, of = relations_of(document, user)
-
-    def link(r) -> dict:
-        doc = r.document
-        return {
-            "kind": r.kind,
-            "number": r.number,
-            "title": r.title,
-            "document": {"id": doc.id, "slug": doc.slug, "title": doc.title} if doc else None,
-            "cited_text": r.cited_text,
-        }
 
     return {
         "status": status,
@@ -187,9 +171,37 @@ def validity_data(document: Document, user=None) -> dict:
         "valid_until": document.valid_until.isoformat() if document.valid_until else None,
         "validity_text": document.validity_text,
         "interpreter": document.interpreter,
-        "changed_by": [link(r) for r in by],
-        "changes": [link(r) for r in of],
+        "changed_by": changed_by,
+        "changes": changes,
     }
+
+
+def _link(kind: str, number: str, title: str, doc: dict | None, cited_text: str) -> dict:
+    return {
+        "kind": kind,
+        "number": number,
+        "title": title,
+        "document": doc,
+        "cited_text": cited_text,
+    }
+
+
+def validity_data(document: Document, user=None) -> dict:
+    """validity_payload from the models (documents.validity.relations_of); the API's detail
+    reads the same from the document's own row (document_detail_data)."""
+    from core.dates import today
+
+    from .validity import relations_of
+
+    by, of = relations_of(document, user)
+
+    def link(r) -> dict:
+        doc = r.document
+        brief = {"id": doc.id, "slug": doc.slug, "title": doc.title} if doc else None
+        return _link(r.kind, r.number, r.title, brief, r.cited_text)
+
+    status = document.validity_on(today())
+    return validity_payload(document, status, [link(r) for r in by], [link(r) for r in of])
 
 
 VALIDITY_SCHEMA = {
@@ -247,7 +259,7 @@ class DocumentDetailSerializer(DocumentSerializer):
         return validity_data(obj, user)
 
 
-def document_detail_data(document: Document, user=None) -> dict:
+def document_detail_data(document: Document) -> dict:
     """DocumentDetailSerializer's output for a document of selectors.document_with_parts:
     outline and citations from its own row, tasks read as values (a test holds the two
     equal)."""
@@ -291,5 +303,27 @@ def document_detail_data(document: Document, user=None) -> dict:
         }
         for c in read_json_rows(document.citations_json, "id")
     ]
-    data["validity"] = validity_data(document, user)
+    changed_by = [
+        _link(
+            r["kind"],
+            r["number"],
+            r["title"],
+            {"id": r["doc_id"], "slug": r["doc_slug"], "title": r["title"]},
+            r["cited_text"],
+        )
+        for r in read_json_rows(document.changed_by_json, "id")
+    ]
+    changes = [
+        _link(
+            r["kind"],
+            r["number"],
+            r["title"] or (r["doc_title"] if r["linked"] else ""),
+            {"id": r["doc_id"], "slug": r["doc_slug"], "title": r["doc_title"]}
+            if r["linked"]
+            else None,
+            r["cited_text"],
+        )
+        for r in read_json_rows(document.changes_json, "id")
+    ]
+    data["validity"] = validity_payload(document, document.validity_status, changed_by, changes)
     return data

@@ -154,7 +154,7 @@ def relations_of(document: Document, user=None) -> tuple[list[Link], list[Link]]
         )
         .select_related("source__issue")
         .defer(*light("source__"))
-        .order_by("source__effective_on", "source_id")
+        .order_by("id")
     )
     by = [
         Link(

@@ -28,6 +28,7 @@ from . import indexing
 from .models import Citation, Clause, Document, DocumentRelation, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
 from .parser.text import normalize
+from .parser.validity import dated_from
 from .sources import extract_text
 
 
@@ -394,6 +395,8 @@ def _fill_document(doc: Document, pd: ParsedDocument, issue: GazetteIssue, order
     doc.unplaced = "\n".join(pd.unplaced)
     doc.first_line = pd.first_line
     v = pd.validity
+    if issue.published_on and not pd.signed_on:
+        v = dated_from(v, issue.published_on)  # 自印发之日起: the issue's date stands in
     doc.effective_on = v.effective_on
     doc.effective_text = v.effective_text[:300]
     doc.valid_until = v.valid_until

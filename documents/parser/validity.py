@@ -18,7 +18,7 @@ A sentence counts only when it speaks of the document itself: "2019年1月1日�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .patterns import CITATION_RE, DATE_RE, cn_to_int, match_date
@@ -216,3 +216,15 @@ def read_validity(
             unique.append(rel)
     found.relations = unique
     return found
+
+
+def dated_from(found: ParsedValidity, issued_on: date) -> ParsedValidity:
+    """The same reading with the dates a document without 成文日期 takes from ``issued_on``
+    (the issue's publication date): "自印发之日起施行，有效期5年" with no date of its own."""
+    if found.effective_on is not None or not found.effective_text:
+        return found
+    _said, effective_on = effective_date(found.effective_text, issued_on)
+    valid_until = found.valid_until
+    if valid_until is None and found.validity_text:
+        _given, valid_until, _start = validity_end(found.validity_text, effective_on)
+    return replace(found, effective_on=effective_on, valid_until=valid_until)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from documents.parser import parse_text
-from documents.parser.validity import add_years, plan_period_end, read_validity
+from documents.parser.validity import add_years, dated_from, plan_period_end, read_validity
 
 SIGNED = date(2018, 9, 12)
 
@@ -63,6 +63,14 @@ def test_effective_on_publication_with_no_date_keeps_the_sentence():
     found = read("本办法自印发之日起施行，有效期5年。", issued_on=None)
     assert found.effective_on is None and found.valid_until is None
     assert found.effective_text == "本办法自印发之日起施行，有效期5年"
+
+
+def test_a_document_without_its_own_date_takes_the_issues():
+    found = read("本办法自印发之日起施行，有效期5年。", issued_on=None)
+    dated = dated_from(found, date(2018, 12, 21))
+    assert (dated.effective_on, dated.valid_until) == (date(2018, 12, 21), date(2023, 12, 20))
+    written = read("本通知自2019年1月1日起施行。", issued_on=None)
+    assert dated_from(written, date(2018, 12, 21)).effective_on == date(2019, 1, 1)
 
 
 def test_a_plans_period_in_its_title():

@@ -14,6 +14,8 @@ RECOMPUTE_DEADLINES_TIME   01:00    recompute next_due (recurring deadlines roll
 RENDER_PDFS_TIME           02:00    render the PDF of published issues that changed
 PRUNE_JOB_LOG_TIME         03:30    drop successful job runs older than JOB_LOG_DAYS
 REMINDER_TIME              08:30    the reminder sweep (every day)
+EXPIRY_REMINDER_TIME       08:40    the secretariat's reminder of documents whose validity
+                                    ends within 30 working days (every day, once each)
 SUPERVISOR_DIGEST_TIME     08:30    supervisors' digest of overdue tasks (Mondays)
 REMINDER_DELIVERY_MINUTES  5        every N minutes: retry failed e-mails and group posts
 =========================  =======  ==========================================================
@@ -83,6 +85,11 @@ BEAT_SCHEDULE["send-reminders"] = {
     # record, dispatch and send the reminders due today (tasks and disclosure events)
     "task": "tasks.send_reminders",
     "schedule": daily("REMINDER_TIME", "08:30"),
+}
+BEAT_SCHEDULE["remind-expiring-documents"] = {
+    # 规范性文件有效期: documents/validity.py send_expiry_reminders (idempotent)
+    "task": "documents.remind_expiring",
+    "schedule": daily("EXPIRY_REMINDER_TIME", "08:40"),
 }
 BEAT_SCHEDULE["supervisor-digest"] = {
     "task": "tasks.send_supervisor_digest",

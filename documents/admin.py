@@ -4,8 +4,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import indexing
-from .models import Citation, Clause, Document, GazetteIssue, ImportRun
-from .services import publish_issue
+from .models import (
+    Citation,
+    Clause,
+    Document,
+    DocumentRelation,
+    ExpiryReminder,
+    GazetteIssue,
+    ImportRun,
+)
+from .services import link_relations, publish_issue
 
 
 class ReindexesSearch:
@@ -134,6 +142,19 @@ class CitationInline(admin.TabularInline):
     extra = 0
 
 
+class RelationInline(admin.TabularInline):
+    """废止 / 修改 that this document states: proposed by the import, confirmed here or on the
+    review page; a row added here is the secretariat's own record."""
+
+    model = DocumentRelation
+    fk_name = "source"
+    fields = ["kind", "target_number", "target_title", "target", "state", "cited_text"]
+    readonly_fields = ["target"]
+    extra = 0
+    verbose_name = _("本文件废止或修改的文件")
+    verbose_name_plural = _("本文件废止或修改的文件")
+
+
 @admin.register(Document)
 class DocumentAdmin(ReindexesSearch, admin.ModelAdmin):
     list_display = [
@@ -165,10 +186,21 @@ class DocumentAdmin(ReindexesSearch, admin.ModelAdmin):
         "updated_at",
     ]
     raw_id_fields = ["forwarded_by"]
-    inlines = [CitationInline, ClauseInline]
+    inlines = [RelationInline, CitationInline, ClauseInline]
 
     def indexed_documents(self, obj) -> list[int]:
         return [obj.pk]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is DocumentRelation:
+            for row in formset.save(commit=False):
+                row.decided_by = request.user
+                row.save()
+            for row in formset.deleted_objects:
+                row.delete()
+            link_relations()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("警告"))
     def warning_count(self, obj):
@@ -184,6 +216,42 @@ class CitationAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "document", "cited_document"]
     search_fields = ["number", "title"]
     list_select_related = ["document", "cited_document"]
+
+
+@admin.register(DocumentRelation)
+class DocumentRelationAdmin(admin.ModelAdmin):
+    """废止与修改: record that a document repeals or amends another (by 文号); confirm or reject
+    the importer's proposals."""
+
+    list_display = ["source", "kind", "target_number", "target_title", "target", "state"]
+    list_filter = ["kind", "state"]
+    search_fields = ["target_number", "target_title", "source__number", "source__title"]
+    list_select_related = ["source", "target"]
+    raw_id_fields = ["source"]
+    readonly_fields = ["target", "decided_by", "created_at", "updated_at"]
+    actions = ["confirm", "reject"]
+
+    def save_model(self, request, obj, form, change):
+        obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+        link_relations()
+
+    @admin.action(description=_("确认所选关系"))
+    def confirm(self, request, queryset):
+        n = queryset.update(state=DocumentRelation.State.CONFIRMED, decided_by=request.user)
+        self.message_user(request, _("已确认 %(n)d 条") % {"n": n})
+
+    @admin.action(description=_("驳回所选关系"))
+    def reject(self, request, queryset):
+        n = queryset.update(state=DocumentRelation.State.REJECTED, decided_by=request.user)
+        self.message_user(request, _("已驳回 %(n)d 条") % {"n": n})
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(admin.ModelAdmin):
+    list_display = ["document", "threshold", "valid_until", "recipients", "created_at"]
+    list_select_related = ["document"]
+    readonly_fields = ["document", "threshold", "valid_until", "recipients", "created_at"]
 
 
 @admin.register(ImportRun)

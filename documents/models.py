@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from departments.access import sees_everything
@@ -17,6 +19,70 @@ def published_q(prefix: str = "") -> Q:
     reaches the issue from another model ("issue__" from a document, "document__issue__" from
     a task)."""
     return Q(**{f"{prefix}status": GazetteIssue.Status.PUBLISHED})
+
+
+# --- validity (规范性文件有效期), written once -----------------------------------------------
+# A document is 废止 once a confirmed relation of a published later document repeals it and
+# that document is in force (its 施行日期 reached, or none written); else 失效 once its
+# 有效期至 has passed; else 已修改 once such a relation amends it; else 有效. Each rule is a Q
+# over a document reached through ``prefix`` ("document__" from a search row).
+
+
+class Validity(models.TextChoices):
+    """文件效力状态."""
+
+    VALID = "valid", _("有效")
+    EXPIRED = "expired", _("失效")
+    REPEALED = "repealed", _("废止")
+    AMENDED = "amended", _("已修改")
+
+
+def _related_q(kind: str, today: date, prefix: str) -> Q:
+    later = DocumentRelation.objects.filter(
+        published_q("source__issue__"),
+        Q(source__effective_on__isnull=True) | Q(source__effective_on__lte=today),
+        target_id=OuterRef(f"{prefix}pk"),
+        kind=kind,
+        state=DocumentRelation.State.CONFIRMED,
+    )
+    return Q(Exists(later))
+
+
+def repealed_q(today: date, prefix: str = "") -> Q:
+    return _related_q(DocumentRelation.Kind.REPEALS, today, prefix)
+
+
+def expired_q(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_until__lt": today})
+
+
+def amended_q(today: date, prefix: str = "") -> Q:
+    return _related_q(DocumentRelation.Kind.AMENDS, today, prefix)
+
+
+def status_q(status: str, today: date, prefix: str = "") -> Q:
+    """Documents whose status on ``today`` is ``status`` (the precedence of the rule above)."""
+    repealed, expired = repealed_q(today, prefix), expired_q(today, prefix)
+    if status == Validity.REPEALED:
+        return repealed
+    if status == Validity.EXPIRED:
+        return expired & ~repealed
+    amended = amended_q(today, prefix)
+    if status == Validity.AMENDED:
+        return amended & ~repealed & ~expired
+    if status == Validity.VALID:
+        return ~repealed & ~expired & ~amended
+    raise ValueError(f"未知的文件状态：{status}")
+
+
+def status_expression(today: date) -> Case:
+    return Case(
+        When(repealed_q(today), then=Value(Validity.REPEALED)),
+        When(expired_q(today), then=Value(Validity.EXPIRED)),
+        When(amended_q(today), then=Value(Validity.AMENDED)),
+        default=Value(Validity.VALID),
+        output_field=models.CharField(),
+    )
 
 
 class IssueQuerySet(models.QuerySet):
@@ -34,6 +100,13 @@ class DocumentQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> DocumentQuerySet:
         return self if sees_everything(user) else self.published()
+
+    def with_validity(self, today: date) -> DocumentQuerySet:
+        """Each document's status (有效/失效/废止/已修改) on ``today`` as ``validity_status``."""
+        return self.annotate(validity_status=status_expression(today))
+
+    def in_status(self, status: str, today: date) -> DocumentQuerySet:
+        return self.filter(status_q(status, today))
 
 
 class GazetteIssue(models.Model):
@@ -119,6 +192,13 @@ class Document(models.Model):
         verbose_name=_("转发通知"),
         help_text=_("本文件是被转发的上级（或不相隶属机关）文件时，转发它的通知"),
     )
+    # 规范性文件有效期 (documents/validity.py): what the text says, with the sentence it says it in;
+    # the status (有效/失效/废止/已修改) is derived from these and the relations, never stored.
+    effective_on = models.DateField(_("施行日期"), null=True, blank=True)
+    effective_text = models.CharField(_("施行日期依据"), max_length=300, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    validity_text = models.CharField(_("有效期依据"), max_length=300, blank=True)
+    interpreter = models.CharField(_("解释机关"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,6 +222,23 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）" if self.number else self.title
+
+    def validity_on(self, today: date) -> str:
+        """This document's status on ``today`` (the annotation of ``with_validity``)."""
+        found = getattr(self, "validity_status", None)
+        if found is None:
+            found = (
+                Document.objects.with_validity(today)
+                .filter(pk=self.pk)
+                .values_list("validity_status", flat=True)
+                .first()
+            )
+        return found or Validity.VALID
+
+    @property
+    def get_validity_label(self) -> str:
+        """有效/失效/废止/已修改 for a document read ``with_validity``."""
+        return Validity(getattr(self, "validity_status", None) or Validity.VALID).label
 
     @property
     def missing_elements(self) -> list[str]:
@@ -216,6 +313,121 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class DocumentRelation(models.Model):
+    """废止 / 修改: a later document (``source``) repeals or amends an earlier one, cited by
+    its 文号 (and title) with the sentence that says so. The earlier document may not be in
+    the system yet: ``target`` is linked by number when it arrives. The importer proposes;
+    only a relation the secretariat confirmed counts for the status."""
+
+    class Kind(models.TextChoices):
+        REPEALS = "repeals", _("废止")
+        AMENDS = "amends", _("修改")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("待确认（导入识别）")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已驳回")
+
+    source = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="relations_out",
+        verbose_name=_("后发文件"),
+    )
+    kind = models.CharField(_("关系"), max_length=10, choices=Kind.choices)
+    target_number = models.CharField(_("被废止/修改文件文号"), max_length=64, blank=True)
+    target_title = models.CharField(_("被废止/修改文件标题"), max_length=300, blank=True)
+    target = models.ForeignKey(
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relations_in",
+        verbose_name=_("被废止/修改文件"),
+    )
+    cited_text = models.CharField(_("原文"), max_length=500, blank=True)
+    line = models.PositiveIntegerField(_("原文行号"), default=0)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("废止与修改")
+        verbose_name_plural = _("废止与修改")
+        ordering = ["source", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "target_number"],
+                condition=~Q(target_number=""),
+                name="uniq_relation_number",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "kind", "target_title"],
+                condition=Q(target_number=""),
+                name="uniq_relation_title",
+            ),
+        ]
+        indexes = [models.Index(fields=["target_number"], name="relation_target_number_idx")]
+
+    def __str__(self) -> str:
+        what = self.target_number or f"《{self.target_title}》"
+        return f"{self.source.number or self.source.title} {self.get_kind_display()} {what}"
+
+    def clean(self) -> None:
+        """A number as the gazette writes it (本政发〔2018〕15号), or at least a title."""
+        from django.core.exceptions import ValidationError
+
+        from .parser.parse import parse_number
+
+        if self.target_number.strip():
+            parsed = parse_number(self.target_number)
+            if parsed is None:
+                message = f"文号格式不正确：“{self.target_number}”（应如 本政发〔2018〕15号）"
+                raise ValidationError({"target_number": message})
+            self.target_number = parsed.whole
+        elif not self.target_title.strip():
+            raise ValidationError("请填写被废止或修改文件的文号或标题")
+        if self.source_id and self.target_number and self.target_number == self.source.number:
+            raise ValidationError("文件不能废止或修改自身")
+
+
+class ExpiryReminder(models.Model):
+    """有效期届满提醒: the secretariat's reminder that a document's validity ends, recorded once
+    per (document, threshold, end date) before it is sent (like tasks' Reminder): a sweep run
+    twice sends it once; a changed end date is a new reminder."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    threshold = models.CharField(_("提醒节点"), max_length=20)
+    valid_until = models.DateField(_("有效期至"))
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+    created_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("有效期届满提醒")
+        verbose_name_plural = _("有效期届满提醒")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "threshold", "valid_until"], name="uniq_expiry_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.threshold} {self.valid_until}"
 
 
 class ImportRun(models.Model):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from core.dates import today as current_day
 from core.jsonrows import json_rows
+from search.query import KINDS, Section
 from search.query import Filters as SearchFilters
-from search.query import Section
 from tasks.models import Task, TaskAssignment
 
 from .models import (
@@ -15,8 +18,10 @@ from .models import (
     Citation,
     Clause,
     Document,
+    DocumentRelation,
     GazetteIssue,
     light,
+    status_q,
 )
 
 
@@ -86,30 +91,62 @@ def document_with_parts(user) -> QuerySet[Document]:
     document only where the user may read it: a draft's title never shows through a
     published document."""
     visible = Document.objects.visible_to(user).filter(pk=OuterRef("cited_document_id"))
-    return visible_documents(user).annotate(
-        outline_json=json_rows(
-            Clause.objects.filter(document=OuterRef("pk")),
-            "document",
-            id=F("id"),
-            parent=F("parent_id"),
-            kind=F("kind"),
-            label=F("label"),
-            heading=F("heading"),
-            text=F("text"),
-            path=F("path"),
-            order=F("order"),
-        ),
-        citations_json=json_rows(
-            Citation.objects.filter(document=OuterRef("pk")),
-            "document",
-            id=F("id"),
-            number=F("number"),
-            title=F("title"),
-            linked=Exists(visible),
-            cited_id=F("cited_document_id"),
-            cited_slug=F("cited_document__slug"),
-            cited_title=F("cited_document__title"),
-        ),
+    confirmed = DocumentRelation.objects.filter(state=DocumentRelation.State.CONFIRMED)
+    visible_source = Document.objects.visible_to(user).filter(pk=OuterRef("source_id"))
+    visible_target = Document.objects.visible_to(user).filter(pk=OuterRef("target_id"))
+    return (
+        visible_documents(user)
+        .with_validity(current_day())
+        .annotate(
+            # 废止 / 修改, both ways (documents.validity.relations_of says the same with objects)
+            changed_by_json=json_rows(
+                confirmed.filter(Exists(visible_source), target=OuterRef("pk")),
+                "target",
+                id=F("id"),
+                kind=F("kind"),
+                number=F("source__number"),
+                title=F("source__title"),
+                doc_id=F("source_id"),
+                doc_slug=F("source__slug"),
+                cited_text=F("cited_text"),
+            ),
+            changes_json=json_rows(
+                confirmed.filter(source=OuterRef("pk")),
+                "source",
+                id=F("id"),
+                kind=F("kind"),
+                number=F("target_number"),
+                title=F("target_title"),
+                linked=Exists(visible_target),
+                doc_id=F("target_id"),
+                doc_slug=F("target__slug"),
+                doc_title=F("target__title"),
+                cited_text=F("cited_text"),
+            ),
+            outline_json=json_rows(
+                Clause.objects.filter(document=OuterRef("pk")),
+                "document",
+                id=F("id"),
+                parent=F("parent_id"),
+                kind=F("kind"),
+                label=F("label"),
+                heading=F("heading"),
+                text=F("text"),
+                path=F("path"),
+                order=F("order"),
+            ),
+            citations_json=json_rows(
+                Citation.objects.filter(document=OuterRef("pk")),
+                "document",
+                id=F("id"),
+                number=F("number"),
+                title=F("title"),
+                linked=Exists(visible),
+                cited_id=F("cited_document_id"),
+                cited_slug=F("cited_document__slug"),
+                cited_title=F("cited_document__title"),
+            ),
+        )
     )
 
 
@@ -145,6 +182,7 @@ def public_issue(year: int, number: int) -> GazetteIssue | None:
                 "documents",
                 queryset=Document.objects.defer(*DOCUMENT_HEAVY)
                 .annotate(task_count=Count("tasks"))
+                .with_validity(current_day())
                 .order_by("order"),
             )
         )
@@ -293,10 +331,17 @@ def department_tasks(department) -> QuerySet[TaskAssignment]:
 
 
 def search_filters(
-    *, year: int | None = None, issuer: str = "", department: int | None = None
+    *,
+    year: int | None = None,
+    issuer: str = "",
+    department: int | None = None,
+    status: str = "",
+    today: date | None = None,
 ) -> SearchFilters:
     """The search page's filters as search.query takes them: a department keeps the tasks it
-    is assigned, the catalogue items it owns and the documents assigning it a task."""
+    is assigned, the catalogue items it owns and the documents assigning it a task; a status
+    (有效/失效/废止/已修改, documents.models.status_q) keeps what lies in documents of that
+    status today."""
     where = {}
     if department:
         where = {
@@ -310,6 +355,9 @@ def search_filters(
                 )
             ),
         }
+    if status:
+        in_status = status_q(status, today or current_day(), prefix="document__")
+        where = {k: (where[k] & in_status if k in where else in_status) for k in KINDS}
     return SearchFilters(year=year, issuer=issuer, where=where)
 
 
@@ -325,7 +373,10 @@ def load_search_objects(sections: dict[str, Section]) -> dict[str, Section]:
 
     loaders = {
         "document": lambda ids: (
-            Document.objects.filter(pk__in=ids).select_related("issue").defer(*light())
+            Document.objects.filter(pk__in=ids)
+            .with_validity(current_day())
+            .select_related("issue")
+            .defer(*light())
         ),
         "task": lambda ids: (
             Task.objects.filter(pk__in=ids)

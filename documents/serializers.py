@@ -152,8 +152,72 @@ class DocumentSerializer(serializers.ModelSerializer):
             "title",
             "signed_on",
             "public",
+            "effective_on",
+            "valid_until",
             "task_count",
         ]
+
+
+def validity_payload(document: Document, status: str, changed_by: list, changes: list) -> dict:
+    """The ``validity`` of a document's detail: its status today, the sentences its dates
+    come from, and its confirmed relations both ways (link dicts)."""
+    from .models import Validity
+
+    return {
+        "status": status,
+        "status_label": str(Validity(status).label),
+        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "effective_text": document.effective_text,
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "validity_text": document.validity_text,
+        "interpreter": document.interpreter,
+        "changed_by": changed_by,
+        "changes": changes,
+    }
+
+
+def _link(kind: str, number: str, title: str, doc: dict | None, cited_text: str) -> dict:
+    return {
+        "kind": kind,
+        "number": number,
+        "title": title,
+        "document": doc,
+        "cited_text": cited_text,
+    }
+
+
+def validity_data(document: Document, user=None) -> dict:
+    """validity_payload from the models (documents.validity.relations_of); the API's detail
+    reads the same from the document's own row (document_detail_data)."""
+    from core.dates import today
+
+    from .validity import relations_of
+
+    by, of = relations_of(document, user)
+
+    def link(r) -> dict:
+        doc = r.document
+        brief = {"id": doc.id, "slug": doc.slug, "title": doc.title} if doc else None
+        return _link(r.kind, r.number, r.title, brief, r.cited_text)
+
+    status = document.validity_on(today())
+    return validity_payload(document, status, [link(r) for r in by], [link(r) for r in of])
+
+
+VALIDITY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["valid", "expired", "repealed", "amended"]},
+        "status_label": {"type": "string"},
+        "effective_on": {"type": "string", "format": "date", "nullable": True},
+        "effective_text": {"type": "string"},
+        "valid_until": {"type": "string", "format": "date", "nullable": True},
+        "validity_text": {"type": "string"},
+        "interpreter": {"type": "string"},
+        "changed_by": {"type": "array", "items": {"type": "object"}},
+        "changes": {"type": "array", "items": {"type": "object"}},
+    },
+}
 
 
 # The document's own columns that its detail adds to the list's.
@@ -176,6 +240,7 @@ class DocumentDetailSerializer(DocumentSerializer):
     citations = CitationSerializer(many=True, read_only=True)
     attachments = serializers.JSONField(read_only=True)
     warnings = serializers.JSONField(read_only=True)
+    validity = serializers.SerializerMethodField()
 
     class Meta(DocumentSerializer.Meta):
         fields = [
@@ -184,8 +249,14 @@ class DocumentDetailSerializer(DocumentSerializer):
             "outline",
             "tasks",
             "citations",
+            "validity",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(VALIDITY_SCHEMA)
+    def get_validity(self, obj):
+        user = self.context["request"].user if "request" in self.context else None
+        return validity_data(obj, user)
 
 
 def document_detail_data(document: Document) -> dict:
@@ -232,4 +303,27 @@ def document_detail_data(document: Document) -> dict:
         }
         for c in read_json_rows(document.citations_json, "id")
     ]
+    changed_by = [
+        _link(
+            r["kind"],
+            r["number"],
+            r["title"],
+            {"id": r["doc_id"], "slug": r["doc_slug"], "title": r["title"]},
+            r["cited_text"],
+        )
+        for r in read_json_rows(document.changed_by_json, "id")
+    ]
+    changes = [
+        _link(
+            r["kind"],
+            r["number"],
+            r["title"] or (r["doc_title"] if r["linked"] else ""),
+            {"id": r["doc_id"], "slug": r["doc_slug"], "title": r["doc_title"]}
+            if r["linked"]
+            else None,
+            r["cited_text"],
+        )
+        for r in read_json_rows(document.changes_json, "id")
+    ]
+    data["validity"] = validity_payload(document, document.validity_status, changed_by, changes)
     return data

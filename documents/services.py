@@ -25,9 +25,10 @@ from workdays.calendars import current_calendar
 from workdays.engine import DeadlineSpec
 
 from . import indexing
-from .models import Citation, Clause, Document, GazetteIssue, ImportRun
+from .models import Citation, Clause, Document, DocumentRelation, GazetteIssue, ImportRun
 from .parser import ParsedDocument, ParsedIssue, ParseError, parse_text
 from .parser.text import normalize
+from .parser.validity import dated_from
 from .sources import extract_text
 
 
@@ -54,6 +55,7 @@ class ImportReport:
     task_changes: list[str] = field(default_factory=list)
     catalogue_rows: int = 0
     citations: int = 0
+    relations_proposed: list[str] = field(default_factory=list)  # 废止/修改, to confirm
     departments_created: list[str] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
 
@@ -76,6 +78,8 @@ class ImportReport:
             f"保留 {self.tasks_kept}",
             f"目录清单 {self.catalogue_rows} 行，引用文号 {self.citations} 个",
         ]
+        if self.relations_proposed:
+            lines.append("识别到的废止/修改（待确认）：" + "；".join(self.relations_proposed))
         if self.departments_created:
             lines.append("新出现的部门（待审核）：" + "、".join(self.departments_created))
         lines.extend(f"  {c}" for c in self.task_changes)
@@ -335,6 +339,7 @@ def _sync_documents(
         _sync_clauses_and_tasks(doc, pd, resolver, report, today)
         _sync_catalogue(doc, pd, resolver, report)
         _sync_citations(doc, pd, report)
+        sync_relations(doc, pd, report)
         for w in pd.warnings:
             report.warnings.append({"document": label, **w.as_dict()})
     if remove_missing:
@@ -345,6 +350,7 @@ def _sync_documents(
                 doc.delete()
     report.departments_created = [d.name for d in resolver.created]
     _link_citations(issue)
+    link_relations()
 
 
 def _unnumbered_by_title(existing: list[Document]) -> dict[str, Document]:
@@ -388,6 +394,14 @@ def _fill_document(doc: Document, pd: ParsedDocument, issue: GazetteIssue, order
     doc.warnings = [w.as_dict() for w in pd.warnings]
     doc.unplaced = "\n".join(pd.unplaced)
     doc.first_line = pd.first_line
+    v = pd.validity
+    if issue.published_on and not pd.signed_on:
+        v = dated_from(v, issue.published_on)  # 自印发之日起: the issue's date stands in
+    doc.effective_on = v.effective_on
+    doc.effective_text = v.effective_text[:300]
+    doc.valid_until = v.valid_until
+    doc.validity_text = v.validity_text[:300]
+    doc.interpreter = v.interpreter[:200]
 
 
 def _document_fingerprint(pd: ParsedDocument) -> str:
@@ -575,3 +589,123 @@ def _link_citations(issue: GazetteIssue) -> None:
     for citation in stale:
         citation.cited_document_id = numbers[citation.number]
     Citation.objects.bulk_update(stale, ["cited_document"])
+
+
+# --- 废止 / 修改 (documents/parser/validity.py finds them; the secretariat confirms) ----------
+
+
+def _relation_key(kind: str, number: str, title: str) -> tuple[str, str, str]:
+    return (kind, number, "" if number else title)
+
+
+def sync_relations(doc: Document, pd: ParsedDocument, report: ImportReport | None = None) -> None:
+    """The relations the text proposes: new ones are added as proposed; one the secretariat
+    has already confirmed or rejected is kept as decided; a proposal the text no longer
+    makes is dropped (a relation recorded by hand is never touched)."""
+    existing = {
+        _relation_key(r.kind, r.target_number, r.target_title): r for r in doc.relations_out.all()
+    }
+    found = set()
+    for rel in pd.validity.relations:
+        key = _relation_key(rel.kind, rel.number, rel.title)
+        found.add(key)
+        row = existing.get(key)
+        if row is None:
+            row = DocumentRelation(
+                source=doc, kind=rel.kind, target_number=rel.number, target_title=rel.title[:300]
+            )
+            if report is not None:
+                label = rel.number or f"《{rel.title}》"
+                verb = DocumentRelation.Kind(rel.kind).label
+                report.relations_proposed.append(f"{doc.number or doc.title} {verb} {label}")
+        row.cited_text, row.line = rel.text[:500], rel.line
+        row.target_title = row.target_title or rel.title[:300]
+        row.save()
+    stale = [
+        r.pk
+        for key, r in existing.items()
+        if key not in found and r.state == DocumentRelation.State.PROPOSED
+    ]
+    DocumentRelation.objects.filter(pk__in=stale).delete()
+
+
+def link_relations() -> int:
+    """Link relations to the documents they name, by 文号 (or, with no number, by a title only
+    one document has): a document that arrives after the one repealing it is linked now."""
+    open_rows = list(DocumentRelation.objects.filter(target__isnull=True))
+    if not open_rows:
+        return 0
+    numbers = dict(
+        Document.objects.filter(
+            number__in=[r.target_number for r in open_rows if r.target_number]
+        ).values_list("number", "pk")
+    )
+    titles: dict[str, list[int]] = {}
+    for title, pk in Document.objects.filter(
+        title__in=[r.target_title for r in open_rows if not r.target_number and r.target_title]
+    ).values_list("title", "pk"):
+        titles.setdefault(title, []).append(pk)
+    linked = []
+    for row in open_rows:
+        pk = numbers.get(row.target_number) if row.target_number else None
+        if pk is None and not row.target_number and len(titles.get(row.target_title, [])) == 1:
+            pk = titles[row.target_title][0]
+        if pk is not None and pk != row.source_id:
+            row.target_id = pk
+            linked.append(row)
+    DocumentRelation.objects.bulk_update(linked, ["target"])
+    return len(linked)
+
+
+def record_relation(
+    *,
+    source: Document,
+    kind: str,
+    target_number: str = "",
+    target_title: str = "",
+    cited_text: str = "",
+    user=None,
+) -> DocumentRelation:
+    """The secretariat records (confirmed) that ``source`` repeals or amends a document, by its
+    文号 or title; it is linked now if that document is stored, else when it arrives."""
+    from django.core.exceptions import ValidationError
+
+    from .parser import parse_number
+
+    number = ""
+    if target_number.strip():
+        parsed = parse_number(target_number)
+        if parsed is None:
+            raise ValidationError(f"文号格式不正确：“{target_number}”（应如 本政发〔2018〕15号）")
+        number = parsed.whole
+    if not number and not target_title.strip():
+        raise ValidationError("请填写被废止或修改文件的文号或标题")
+    if number and number == source.number:
+        raise ValidationError("文件不能废止或修改自身")
+    if kind not in DocumentRelation.Kind.values:
+        raise ValidationError("关系应为“废止”或“修改”")
+    row, _created = DocumentRelation.objects.update_or_create(
+        source=source,
+        kind=kind,
+        target_number=number,
+        **({} if number else {"target_title": target_title.strip()[:300]}),
+        defaults={
+            "state": DocumentRelation.State.CONFIRMED,
+            "decided_by": user,
+            **({"target_title": target_title.strip()[:300]} if number and target_title else {}),
+            **({"cited_text": cited_text[:500]} if cited_text else {}),
+        },
+    )
+    link_relations()
+    row.refresh_from_db()
+    return row
+
+
+def decide_relation(relation: DocumentRelation, *, confirm: bool, user=None) -> DocumentRelation:
+    """The secretariat confirms (or rejects) a relation the importer proposed."""
+    relation.state = (
+        DocumentRelation.State.CONFIRMED if confirm else DocumentRelation.State.REJECTED
+    )
+    relation.decided_by = user
+    relation.save(update_fields=["state", "decided_by", "updated_at"])
+    return relation

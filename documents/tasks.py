@@ -34,3 +34,20 @@ def render_stale_issue_pdfs() -> list[str]:
     from .pdf import ensure_issue_pdf, stale_published_issues
 
     return [ensure_issue_pdf(issue)[0].key for issue in stale_published_issues()]
+
+
+@shared_task(
+    name="documents.remind_expiring",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=3,
+    retry_backoff=30,
+)
+def remind_expiring(day: str | None = None) -> dict:
+    """Daily: the secretariat's reminder of documents whose validity ends within 30 working
+    days (once per document and end date; documents/validity.py)."""
+    from datetime import date
+
+    from .validity import send_expiry_reminders
+
+    return send_expiry_reminders(date.fromisoformat(day) if day else None).as_dict()

@@ -17,12 +17,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from core.dates import today as current_day
 from departments.models import Department
 from disclosure import selectors as catalogue_selectors
 from disclosure.serializers import rule_in_words
 from documents import pdf as issue_pdfs
 from documents import selectors as doc_selectors
-from documents.models import Clause, GazetteIssue
+from documents import validity as doc_validity
+from documents.models import Clause, GazetteIssue, Validity
 from search import analyzer
 from search import query as search_query
 from workdays.calendars import current_calendar, provisional_note
@@ -242,8 +244,21 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "catalogue_items": items,
             "citations_linked": [(c, linked[c.number]) for c in citations if c.number in linked],
             "citations_unlinked": [c for c in citations if c.number not in linked],
+            **_validity_context(document),
         },
     )
+
+
+def _validity_context(document) -> dict:
+    """The document's status today and what repeals or amends it, and what it repeals or
+    amends (confirmed relations; published documents linked both ways)."""
+    status = document.validity_on(current_day())
+    by, of = doc_validity.relations_of(document)
+    return {
+        "validity": {"status": status, "label": Validity(status).label},
+        "changed_by": by,
+        "changes": of,
+    }
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -359,6 +374,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "year": _int(request.GET.get("year"), 1900, 2100),
         "issuer": request.GET.get("issuer", "").strip()[:200],
         "department": _int(request.GET.get("department")),
+        "status": request.GET.get("status", "")
+        if request.GET.get("status") in Validity.values
+        else "",
     }
     page = _int(request.GET.get("page"), 1, 1000) or 1
     sections = {}
@@ -386,6 +404,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "years": doc_selectors.public_years(),
             "issuers": doc_selectors.public_issuers(),
             "departments": filter_departments(),
+            "statuses": Validity.choices,
             "base_qs": urlencode(params),
         },
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import assembly, views
+from . import assembly, validity_views, views
 
 app_name = "staff"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path("import/tasks/<int:pk>/assign/", views.review_assign, name="review-assign"),
     path("import/tasks/<int:pk>/deadline/", views.review_deadline, name="review-deadline"),
     path("import/assignments/<int:pk>/", views.review_assignment, name="review-assignment"),
+    path("validity/expiring/", validity_views.expiring_list, name="validity-expiring"),
+    path("validity/relations/<int:pk>/", validity_views.relation_decide, name="relation-decide"),
+    path(
+        "validity/documents/<int:pk>/relations/", validity_views.relation_add, name="relation-add"
+    ),
     path("departments/", views.departments, name="departments"),
     path("departments/<int:pk>/", views.department_edit, name="department"),
     path("departments/<int:pk>/alias/", views.department_alias, name="department-alias"),

@@ -37,7 +37,7 @@ from departments.access import (
 )
 from departments.models import Department, DepartmentAlias, Membership
 from departments.services import merge_department
-from documents.models import Document, GazetteIssue
+from documents.models import Document, DocumentRelation, GazetteIssue
 from documents.parser import ParseError, parse_text
 from documents.services import (
     GazetteImportError,
@@ -732,6 +732,9 @@ def _review_context(issue: GazetteIssue, document_id: int | None) -> dict:
         "task_total": sum(d.task_count for d in documents),
         "review_departments": [(d, MergeForm(source=d)) for d in depts],
         "document_count": len(documents),
+        # 废止 / 修改 the current document states (staff/validity_views.py decides them)
+        "relations": list(current.relations_out.select_related("target")) if current else [],
+        "relation_kinds": DocumentRelation.Kind.choices,
     }
 
 

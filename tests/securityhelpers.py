@@ -119,6 +119,7 @@ def build_world(users: dict, django_user_model) -> dict:
     """The objects the URLs are filled with (after the seed issue is imported)."""
     from bench.gazettes import renumbered
     from disclosure.services import record_event
+    from documents.models import DocumentRelation
     from documents.pdf import ensure_issue_pdf
     from documents.services import import_issue
     from tasks.services import report_progress
@@ -179,6 +180,11 @@ def build_world(users: dict, django_user_model) -> dict:
         "department": finance,
         "new_department": new_department,
         "alias": DepartmentAlias.objects.create(department=new_department, name="新设局"),
+        "relation": DocumentRelation.objects.create(
+            source=draft.documents.order_by("order").first(),
+            kind=DocumentRelation.Kind.REPEALS,
+            target_number="本政发〔2015〕1号",
+        ),
     }
 
 

@@ -11,6 +11,8 @@ from datetime import date
 # A deadline as written is the deadline engine's spec: one type from the parser to the models.
 from workdays.engine import DeadlineSpec
 
+from .validity import ParsedRelation, ParsedValidity  # noqa: F401 (the parser's dataclasses)
+
 
 class ParseError(ValueError):
     """Input that cannot be read as a gazette issue or document.
@@ -166,6 +168,8 @@ class ParsedDocument:
     forwarded_by: int | None = None
     forwards: str = ""  # on the forwarding notice: the forwarded text's title as quoted
     forwards_by: str = ""  # and the bodies named before the quote, when they are organs
+    # 施行日期, 有效期, and the earlier documents it repeals or amends (parser/validity.py)
+    validity: ParsedValidity = field(default_factory=ParsedValidity)
 
     def missing(self) -> list[str]:
         """The parts of a 公文 (GB/T 9704-2012) this copy lacks, for the review to show."""

@@ -49,6 +49,7 @@ from .patterns import (
 )
 from .prose import extract_prose_tasks
 from .text import DEFAULT_MAX_BYTES, Line, check_text, decode, normalize, split_lines
+from .validity import read_validity
 
 LIST_ITEM_RE = re.compile(r"^\d{1,2}[.．、]\S.{0,78}$")
 SENTENCE_END_RE = re.compile(r"[。；;！!？?]$")
@@ -528,6 +529,12 @@ def parse_document(lines: list[Line], ref_year: int | None = None) -> ParsedDocu
     doc.warnings.extend(warns)
     doc.unplaced.extend(unplaced)
     doc.citations = _citations(doc, lines)
+    doc.validity = read_validity(
+        [(ln.no, ln.text) for ln in main_lines],
+        issued_on=doc.signed_on,
+        titles=tuple(t for t in (doc.enclosure_title, doc.title) if t),
+        own_number=doc.number.whole if doc.number else "",
+    )
     return doc
 
 

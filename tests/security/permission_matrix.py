@@ -35,6 +35,7 @@ Objects: which seed object fills the URL (see OBJECTS in the test), "-" for none
   inactive_feed   the inactive user's feed;   event: a disclosure event of 市财政局
   department      市财政局;  new_department: a department awaiting review, alias: its alias
   reset           an (invalid) password reset link
+  relation        a proposed 废止 relation of ``draft_document``
 
 The admin site (namespace admin:) is one rule: none of these roles is staff, so every admin
 page, for GET and POST, sends them to the admin login (rows admin:index, admin:login and
@@ -169,6 +170,7 @@ staff:ics                       GET           inactive_feed         H    H H H  
 staff:supervision               GET           -                     D    D D D  A   A   D
 staff:supervision-tasks         GET           -                     D    D D D  A   A   D
 staff:supervision-export        GET           -                     D    D D D  A   A   D
+staff:validity-expiring         GET           -                     D    D D D  A   A   D
 # --- staff pages: import, review, publish, department registry (秘书处) --------------------------
 staff:import                    ANY           -                     D    D D D  D   A   D
 staff:import-confirm            POST          -                     D    D D D  D   A   D
@@ -190,6 +192,8 @@ staff:assembly-confirm          POST          draft_issue           D    D D D  
 staff:assembly-publish          POST          draft_issue           D    D D D  D   A   D
 staff:assembly-move             POST          draft_document        D    D D D  D   A   D
 staff:assembly-remove           POST          draft_document        D    D D D  D   A   D
+staff:relation-decide           POST          relation              D    D D D  D   A   D
+staff:relation-add              POST          draft_document        D    D D D  D   A   D
 # --- development only -------------------------------------------------------------------------
 """
 # fmt: on

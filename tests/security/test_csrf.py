@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import get_random_string
 from paths import SEED_PATH
 from securityhelpers import (
@@ -138,6 +138,15 @@ def test_every_staff_post_form_carries_a_csrf_token(world, users):
             preview = client.post("/work/import/", {"text": text})
             assert preview.status_code == 200
             pages["secretariat import preview"] = preview.content.decode()
+            # and so is the preview of a document added to a draft issue (逐件组稿)
+            from assembly_helpers import seed_documents
+
+            add_url = reverse("staff:assembly-add", args=[world["draft_issue"].pk])
+            # another year's number: the seed's own documents are already in its issue
+            one = next(iter(seed_documents().values())).replace("〔2018〕", "〔2031〕")
+            added = client.post(add_url, {"text": one})
+            assert added.status_code == 200
+            pages[f"secretariat {add_url}"] = added.content.decode()
     pages["anonymous /accounts/login/"] = Client().get("/accounts/login/").content.decode()
 
     missing, posted_to = [], set()

@@ -47,7 +47,7 @@ from staffhelpers import PNG, upload
 from core import backup
 from departments.models import Department
 from disclosure.models import DisclosureEvent, DisclosureItem
-from documents.models import GazetteIssue
+from documents.models import Document, DocumentRelation, ExpiryReminder, GazetteIssue
 from notifications.models import GroupRobot
 from search.models import SearchEntry
 from staff.models import CalendarFeed
@@ -176,6 +176,22 @@ def build_world(django_user_model, client) -> dict:
     task_due(FRIDAY, finance, heading="报送年度方案")
     send_due_reminders(FRIDAY)  # reminders, their notifications and the email record
     Notification.objects.filter(user=staff).update(read_at=timezone.now())
+
+    # a document's validity: a recorded repeal between two of the seed's documents, and the
+    # expiry reminder already sent for one of them
+    first, second = Document.objects.order_by("pk")[:2]
+    DocumentRelation.objects.create(
+        source=second,
+        kind=DocumentRelation.Kind.REPEALS,
+        target=first,
+        target_number=first.number,
+        target_title=first.title,
+        cited_text="同时废止",
+        state=DocumentRelation.State.CONFIRMED,
+    )
+    ExpiryReminder.objects.create(
+        document=first, threshold="30", valid_until=date(2031, 12, 31), recipients=1
+    )
 
     # calendar rows (their change runs the recompute job in-process: a job log row)
     CalendarYear.objects.create(year=2031, status="official", notice="国办发明电〔2030〕1号")

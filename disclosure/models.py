@@ -7,6 +7,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import published_q
+from workdays.engine import RULE_FIELDS
+
+# A catalogue item's own columns as the 目录清单 has them, for reads of values (the API's
+# catalogue list, the open-data download), each adding the related columns it shows.
+ITEM_VALUES = (
+    "id",
+    "seq",
+    "area",
+    "item",
+    "detail",
+    "timeliness",
+    *RULE_FIELDS,
+    "period",
+    "channels",
+    "supervision",
+)
 
 
 class DisclosureItemQuerySet(models.QuerySet):

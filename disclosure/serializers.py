@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from workdays.engine import DeadlineSpec
 
-from .models import DisclosureEvent, DisclosureItem
+from .models import ITEM_VALUES, DisclosureEvent, DisclosureItem
 
 
 def rule_in_words(item) -> str:
@@ -85,22 +85,10 @@ def compliance_data(figure) -> dict | None:
 
 # The catalogue list's columns, read as values (its fast path).
 CATALOGUE_VALUES = (
-    "id",
-    "seq",
-    "area",
-    "item",
-    "detail",
-    "timeliness",
-    "rule_kind",
-    "rule_n",
-    "rule_from",
-    "rule_by",
-    "period",
-    "channels",
+    *ITEM_VALUES,
     "owner",
     "owner_department",
     "owner_department__name",
-    "supervision",
     "document",
     "document__number",
 )

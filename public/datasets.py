@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from core.tabular import Column
 from disclosure import selectors as catalogue_selectors
-from disclosure.models import DisclosureItem
+from disclosure.models import ITEM_VALUES, DisclosureItem
 from disclosure.serializers import rule_in_words
 from documents import selectors as doc_selectors
 from documents.kinds import KINDS, document_kind
@@ -196,20 +196,8 @@ CATALOGUE_FILTERS = (
 RULE_LABELS = dict(DisclosureItem.RuleKind.choices)
 
 CATALOGUE_VALUES = (
-    "id",
-    "seq",
-    "area",
-    "item",
-    "detail",
-    "timeliness",
-    "rule_kind",
-    "rule_n",
-    "rule_from",
-    "rule_by",
-    "period",
-    "channels",
+    *ITEM_VALUES,
     "owner_department_id",
-    "supervision",
     "document__number",
     "document__title",
     "document__slug",
